@@ -8,6 +8,9 @@ import (
 	caddycmd "github.com/caddyserver/caddy/v2/cmd"
 
 	_ "github.com/caddyserver/caddy/v2/modules/standard"
+
+	_ "github.com/hector-scim/hector-scim/caddymodule"
+	_ "github.com/hector-scim/hector-scim/hectorsim/simcaddy"
 )
 
 func main() {

@@ -1,0 +1,72 @@
+package caddymodule
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/schema"
+)
+
+func (h *Handler) groupsCollection(ctx context.Context, w http.ResponseWriter, r *http.Request, _ string) (int, error) {
+	proj := projection(schema.Group, r.URL.Query())
+	if r.Method == http.MethodPost {
+		body, err := h.readBody(w, r)
+		if err != nil {
+			return 0, err
+		}
+		res, err := h.service.CreateGroup(ctx, body)
+		if err != nil {
+			return 0, err
+		}
+		return respond(w, http.StatusCreated, res, proj), nil
+	}
+	q, err := listQuery(r.URL.Query())
+	if err != nil {
+		return 0, err
+	}
+	list, err := h.service.ListGroups(ctx, q, proj.Includes("members"))
+	if err != nil {
+		return 0, err
+	}
+	return respondList(w, list, proj), nil
+}
+
+// groupItem serves /Groups/{id}. PATCH answers 204, or 200 with the group
+// when the request names attributes (RFC 7644 §3.5.2); a member list can
+// be huge and Entra advises against returning it.
+func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error) {
+	proj := projection(schema.Group, r.URL.Query())
+	var res translate.Resource
+	var err error
+	switch r.Method {
+	case http.MethodGet:
+		res, err = h.service.GetGroup(ctx, id, proj.Includes("members"))
+	case http.MethodDelete:
+		if err := h.service.DeleteGroup(ctx, id); err != nil {
+			return 0, err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return http.StatusNoContent, nil
+	default:
+		var body []byte
+		if body, err = h.readBody(w, r); err != nil {
+			return 0, err
+		}
+		if r.Method == http.MethodPut {
+			res, err = h.service.ReplaceGroup(ctx, id, body)
+			break
+		}
+		if res, err = h.service.PatchGroup(ctx, id, body); err == nil && !proj.Requested() {
+			w.WriteHeader(http.StatusNoContent)
+			return http.StatusNoContent, nil
+		}
+		if err == nil && proj.Includes("members") {
+			res, err = h.service.GetGroup(ctx, id, true)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	return respond(w, http.StatusOK, res, proj), nil
+}

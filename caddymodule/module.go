@@ -1,0 +1,257 @@
+// Package caddymodule is the Caddy face of hector-scim: the `scim` HTTP
+// handler (module http.handlers.scim), its Caddyfile directive, bearer-token
+// authentication, routing, and the encoding of SCIM responses and errors.
+// SCIM semantics live in package translate; Hector calls in legacyclient.
+package caddymodule
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/hector-scim/hector-scim/legacyclient"
+	"github.com/hector-scim/hector-scim/translate"
+)
+
+func init() {
+	caddy.RegisterModule(Handler{})
+}
+
+// Defaults of the handler's configuration.
+const (
+	DefaultBasePath      = "/scim/v2"
+	DefaultMaxBody       = 1 << 20
+	DefaultDeadline      = 50 * time.Second
+	DefaultLegacyTimeout = 15 * time.Second
+	DefaultRetries       = 5
+	DefaultRate          = 40
+	DefaultMaxInFlight   = 16
+)
+
+// Handler serves a SCIM 2.0 endpoint (RFC 7643/7644) over Hector's legacy
+// REST API. It keeps no state of its own: Hector is the only store.
+type Handler struct {
+	// BasePath is the path prefix the SCIM endpoint is served under.
+	// Default: /scim/v2.
+	BasePath string `json:"base_path,omitempty"`
+	// Tokens are the accepted bearer tokens; several may be valid at once so
+	// that a new one can be rolled out before the old one expires.
+	Tokens []Token `json:"tokens,omitempty"`
+	// Legacy is how to reach Hector's legacy API.
+	Legacy Legacy `json:"legacy,omitempty"`
+	// OnDelete is what DELETE /Users/{id} does: "deactivate" (default; the
+	// user is disabled and keeps their assets) or "delete" (hard delete).
+	OnDelete string `json:"on_delete,omitempty"`
+	// UserFields override or add lines of the field mapping.
+	UserFields []translate.Line `json:"user_fields,omitempty"`
+	// MaxFilterScan bounds how many Hector users a filter that cannot be
+	// pushed down may scan; beyond it the answer is 400 tooMany.
+	// Default: 10000.
+	MaxFilterScan int `json:"max_filter_scan,omitempty"`
+	// MaxBody is the largest request body accepted, in bytes; larger is 413.
+	// Default: 1 MiB.
+	MaxBody int64 `json:"max_body,omitempty"`
+	// Deadline bounds each SCIM request; what cannot finish in time answers
+	// 503 with Retry-After. Default: 50s (Entra and Okta give up at 60s).
+	Deadline caddy.Duration `json:"deadline,omitempty"`
+	// Roles are the Hector roles in priority order (highest first), each
+	// with the IdP groups that grant it.
+	Roles []Role `json:"roles,omitempty"`
+	// DefaultRole is the role of a user in no role-granting group.
+	DefaultRole string `json:"default_role,omitempty"`
+	// OverwriteRoles makes the computed role always win, even over a role
+	// an administrator set by hand in Hector.
+	OverwriteRoles bool `json:"overwrite_roles,omitempty"`
+
+	logger  *zap.Logger
+	auth    *authenticator
+	service *translate.Service
+	stop    chan struct{}
+}
+
+// Token is one accepted bearer token: the secret itself (a placeholder such
+// as {env.SCIM_TOKEN} is expanded at load) or its SHA-256 digest.
+type Token struct {
+	// Secret is the token; prefer a placeholder ({env.X}, {file.path}) so
+	// that the secret stays out of the config.
+	Secret string `json:"secret,omitempty"`
+	// SHA256 is the hex SHA-256 digest of the token, instead of Secret.
+	SHA256 string `json:"sha256,omitempty"`
+	// Expires is when the token stops being accepted (RFC 3339); empty
+	// means never.
+	Expires string `json:"expires,omitempty"`
+}
+
+// Legacy configures the Hector legacy API client.
+type Legacy struct {
+	// URL is the base URL of the legacy API, e.g. https://acme.hector.example/api/v1.
+	URL string `json:"url,omitempty"`
+	// APIKey is sent as X-Api-Key; prefer a placeholder ({env.HECTOR_API_KEY}).
+	APIKey string `json:"api_key,omitempty"`
+	// Timeout bounds each attempt of a Hector call. Default: 15s.
+	Timeout caddy.Duration `json:"timeout,omitempty"`
+	// Retries is how many times a failed call is retried. Default: 5.
+	Retries *int `json:"retries,omitempty"`
+	// Rate is the client-side limit in requests a second to Hector; 0 means
+	// no limit. Default: 40.
+	Rate *float64 `json:"rate,omitempty"`
+	// MaxInFlight caps concurrent requests to Hector. Default: 16.
+	MaxInFlight int `json:"max_in_flight,omitempty"`
+}
+
+// Role is one Hector role and the IdP groups (display names) that grant it.
+type Role struct {
+	// Name is the Hector role name.
+	Name string `json:"name"`
+	// Groups are the IdP group display names that grant the role.
+	Groups []string `json:"groups,omitempty"`
+}
+
+// CaddyModule returns the Caddy module information.
+func (Handler) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "http.handlers.scim",
+		New: func() caddy.Module { return new(Handler) },
+	}
+}
+
+// Provision sets defaults, expands placeholders, hashes the tokens and
+// compiles the field mapping. It makes no network call.
+func (h *Handler) Provision(ctx caddy.Context) error {
+	h.logger = ctx.Logger()
+	h.setDefaults()
+	repl := caddy.NewReplacer()
+	auth, err := newAuthenticator(h.Tokens, repl, time.Now)
+	if err != nil {
+		return err
+	}
+	h.auth = auth
+	client, err := h.newClient(repl)
+	if err != nil {
+		return err
+	}
+	mapping, err := translate.NewMapping(h.UserFields)
+	if err != nil {
+		return err
+	}
+	h.service, err = translate.NewService(client, translate.Config{
+		Mapping:       mapping,
+		HardDelete:    h.OnDelete == "delete",
+		MaxFilterScan: h.MaxFilterScan,
+		Roles:         h.roles(),
+	})
+	if err != nil {
+		return err
+	}
+	h.stop = make(chan struct{})
+	go h.auth.warnExpiries(h.logger, h.stop)
+	return nil
+}
+
+func (h *Handler) setDefaults() {
+	if h.BasePath == "" {
+		h.BasePath = DefaultBasePath
+	}
+	h.BasePath = "/" + strings.Trim(h.BasePath, "/")
+	if h.OnDelete == "" {
+		h.OnDelete = "deactivate"
+	}
+	if h.MaxBody == 0 {
+		h.MaxBody = DefaultMaxBody
+	}
+	if h.Deadline == 0 {
+		h.Deadline = caddy.Duration(DefaultDeadline)
+	}
+	if h.MaxFilterScan == 0 {
+		h.MaxFilterScan = translate.DefaultMaxFilterScan
+	}
+}
+
+func (h *Handler) newClient(repl *caddy.Replacer) (*legacyclient.Client, error) {
+	url, err := repl.ReplaceOrErr(h.Legacy.URL, true, true)
+	if err != nil {
+		return nil, fmt.Errorf("legacy url: %w", err)
+	}
+	key, err := repl.ReplaceOrErr(h.Legacy.APIKey, true, true)
+	if err != nil {
+		return nil, fmt.Errorf("legacy api_key: %w", err)
+	}
+	cfg := legacyclient.Config{
+		BaseURL:     url,
+		APIKey:      key,
+		Timeout:     time.Duration(h.Legacy.Timeout),
+		Retries:     DefaultRetries,
+		Rate:        DefaultRate,
+		MaxInFlight: h.Legacy.MaxInFlight,
+		Logger:      h.logger.Named("legacy"),
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = DefaultLegacyTimeout
+	}
+	if h.Legacy.Retries != nil {
+		cfg.Retries = *h.Legacy.Retries
+		if cfg.Retries == 0 {
+			cfg.Retries = -1 // legacyclient: negative means no retries
+		}
+	}
+	if h.Legacy.Rate != nil {
+		cfg.Rate = *h.Legacy.Rate
+	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	return legacyclient.New(cfg)
+}
+
+func (h *Handler) roles() translate.Roles {
+	r := translate.Roles{Default: h.DefaultRole, Overwrite: h.OverwriteRoles}
+	for _, role := range h.Roles {
+		r.Order = append(r.Order, translate.RoleRule{Name: role.Name, Groups: role.Groups})
+	}
+	return r
+}
+
+// Validate checks the configuration after provisioning.
+func (h *Handler) Validate() error {
+	if h.Legacy.URL == "" {
+		return fmt.Errorf("scim: legacy URL is required")
+	}
+	if len(h.Tokens) == 0 {
+		return fmt.Errorf("scim: at least one token or token_sha256 is required")
+	}
+	if h.OnDelete != "deactivate" && h.OnDelete != "delete" {
+		return fmt.Errorf("scim: on_delete must be deactivate or delete, got %q", h.OnDelete)
+	}
+	if h.MaxBody < 0 || h.MaxFilterScan < 0 || h.Deadline < 0 || h.Legacy.Timeout < 0 || h.Legacy.MaxInFlight < 0 {
+		return fmt.Errorf("scim: sizes, counts and durations must not be negative")
+	}
+	if h.Legacy.Rate != nil && *h.Legacy.Rate < 0 {
+		return fmt.Errorf("scim: legacy rate must not be negative")
+	}
+	if h.Legacy.Retries != nil && *h.Legacy.Retries < 0 {
+		return fmt.Errorf("scim: legacy retries must not be negative")
+	}
+	return nil
+}
+
+// Cleanup stops the token-expiry warnings. It is safe after a failed
+// Provision.
+func (h *Handler) Cleanup() error {
+	if h.stop != nil {
+		close(h.stop)
+		h.stop = nil
+	}
+	return nil
+}
+
+// Interface guards.
+var (
+	_ caddy.Provisioner           = (*Handler)(nil)
+	_ caddy.Validator             = (*Handler)(nil)
+	_ caddy.CleanerUpper          = (*Handler)(nil)
+	_ caddyhttp.MiddlewareHandler = (*Handler)(nil)
+)

@@ -1,0 +1,157 @@
+package caddymodule
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/hector-scim/hector-scim/translate"
+)
+
+// ServeHTTP serves requests under BasePath and passes every other request
+// to next.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	segs, ok := h.segments(r.URL.Path)
+	if !ok {
+		return next.ServeHTTP(w, r)
+	}
+	start := time.Now()
+	status := h.serve(w, r, segs)
+	if ce := h.logger.Check(zap.DebugLevel, "scim request"); ce != nil {
+		ce.Write(zap.String("method", r.Method), zap.String("path", r.URL.Path),
+			zap.Int("status", status), zap.Duration("duration", time.Since(start)))
+	}
+	return nil
+}
+
+// segments splits the path below BasePath; ok is false for paths outside it.
+func (h *Handler) segments(p string) ([]string, bool) {
+	rest, ok := strings.CutPrefix(p, h.BasePath)
+	if !ok || (rest != "" && rest[0] != '/') {
+		return nil, false
+	}
+	rest = strings.Trim(rest, "/")
+	if rest == "" {
+		return nil, true
+	}
+	return strings.Split(rest, "/"), true
+}
+
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) int {
+	switch res, idx := h.auth.check(r); res {
+	case authMissing:
+		return writeSCIMError(w, http.StatusUnauthorized, "", "a bearer token is required")
+	case authInvalid:
+		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid")
+	case authExpired:
+		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
+		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired")
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(h.Deadline))
+	defer cancel()
+	ctx = translate.WithBaseURL(ctx, requestBase(r, h.BasePath))
+	rt := h.route(segs)
+	if rt.handle == nil {
+		return writeSCIMError(w, http.StatusNotFound, "", "no such SCIM endpoint: "+r.URL.Path)
+	}
+	if !rt.allows(r.Method) {
+		w.Header().Set("Allow", strings.Join(rt.methods, ", "))
+		return writeSCIMError(w, http.StatusMethodNotAllowed, "", r.Method+" is not allowed here")
+	}
+	status, err := rt.handle(ctx, w, r, rt.id)
+	if err != nil {
+		return h.writeError(w, r, err)
+	}
+	return status
+}
+
+// handlerFunc serves one endpoint and returns the status it wrote, or an
+// error to be written as a SCIM error.
+type handlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error)
+
+type route struct {
+	methods []string
+	handle  handlerFunc
+	id      string
+}
+
+func (rt route) allows(m string) bool {
+	for _, x := range rt.methods {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// route finds the endpoint for the path segments below the base path.
+// Endpoint names compare case-insensitively.
+func (h *Handler) route(segs []string) route {
+	if len(segs) == 0 || len(segs) > 2 {
+		return route{}
+	}
+	id := ""
+	if len(segs) == 2 {
+		id = segs[1]
+	}
+	switch strings.ToLower(segs[0]) {
+	case "users":
+		if id == "" {
+			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.usersCollection}
+		}
+		return route{methods: []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}, handle: h.userItem, id: id}
+	case "groups":
+		if id == "" {
+			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.groupsCollection}
+		}
+		return route{methods: []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}, handle: h.groupItem, id: id}
+	case "serviceproviderconfig":
+		if id == "" {
+			return route{methods: []string{http.MethodGet}, handle: h.serviceProviderConfig}
+		}
+	case "resourcetypes":
+		return route{methods: []string{http.MethodGet}, handle: h.resourceTypes, id: id}
+	case "schemas":
+		return route{methods: []string{http.MethodGet}, handle: h.schemas, id: id}
+	}
+	return route{}
+}
+
+// requestBase is the absolute URL of the SCIM base path as the client
+// addressed it.
+func requestBase(r *http.Request, basePath string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + basePath
+}
+
+// readBody reads a request body of a SCIM media type, bounded by MaxBody.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != MediaType && mt != "application/json") {
+			return nil, errorf(http.StatusUnsupportedMediaType, "", "the body must be application/scim+json or application/json")
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.MaxBody))
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "", "the body is larger than the limit")
+	}
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, translate.InvalidSyntax, "the body could not be read")
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, errorf(http.StatusBadRequest, translate.InvalidSyntax, "the body is empty")
+	}
+	return body, nil
+}

@@ -1,0 +1,131 @@
+package caddymodule
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/schema"
+)
+
+func (h *Handler) usersCollection(ctx context.Context, w http.ResponseWriter, r *http.Request, _ string) (int, error) {
+	proj := projection(schema.User, r.URL.Query())
+	if r.Method == http.MethodPost {
+		body, err := h.readBody(w, r)
+		if err != nil {
+			return 0, err
+		}
+		res, err := h.service.CreateUser(ctx, body)
+		if err != nil {
+			return 0, err
+		}
+		return respond(w, http.StatusCreated, res, proj), nil
+	}
+	q, err := listQuery(r.URL.Query())
+	if err != nil {
+		return 0, err
+	}
+	list, err := h.service.ListUsers(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	return respondList(w, list, proj), nil
+}
+
+func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error) {
+	proj := projection(schema.User, r.URL.Query())
+	var res translate.Resource
+	var err error
+	switch r.Method {
+	case http.MethodGet:
+		res, err = h.service.GetUser(ctx, id)
+	case http.MethodDelete:
+		if err := h.service.DeleteUser(ctx, id); err != nil {
+			return 0, err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return http.StatusNoContent, nil
+	default:
+		var body []byte
+		if body, err = h.readBody(w, r); err != nil {
+			return 0, err
+		}
+		if r.Method == http.MethodPut {
+			res, err = h.service.ReplaceUser(ctx, id, body)
+		} else {
+			res, err = h.service.PatchUser(ctx, id, body)
+		}
+	}
+	if err != nil {
+		return 0, err
+	}
+	return respond(w, http.StatusOK, res, proj), nil
+}
+
+func projection(rt *schema.ResourceType, q url.Values) translate.Projection {
+	return translate.NewProjection(rt, q.Get("attributes"), q.Get("excludedAttributes"))
+}
+
+// listQuery reads filter, startIndex and count. Unknown parameters (Entra's
+// aadOptscim062020) are ignored.
+func listQuery(q url.Values) (translate.ListQuery, error) {
+	lq := translate.ListQuery{Filter: q.Get("filter"), StartIndex: 1, Count: -1}
+	if s := q.Get("startIndex"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return lq, errorf(http.StatusBadRequest, translate.InvalidValue, "startIndex must be an integer")
+		}
+		lq.StartIndex = n
+	}
+	if s := q.Get("count"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return lq, errorf(http.StatusBadRequest, translate.InvalidValue, "count must be an integer")
+		}
+		lq.Count = max(n, 0)
+	}
+	return lq, nil
+}
+
+// respond writes one resource: ETag and Location come from the full
+// resource, the body is projected.
+func respond(w http.ResponseWriter, status int, res translate.Resource, proj translate.Projection) int {
+	if m, ok := res["meta"].(map[string]any); ok {
+		if v, ok := m["version"].(string); ok {
+			w.Header().Set("ETag", v)
+		}
+		if loc, ok := m["location"].(string); ok && status == http.StatusCreated {
+			w.Header().Set("Location", loc)
+		}
+	}
+	writeDoc(w, status, proj.Apply(res))
+	return status
+}
+
+// respondList writes a ListResponse; totalResults, startIndex and
+// itemsPerPage are always integers.
+func respondList(w http.ResponseWriter, list *translate.ListResult, proj translate.Projection) int {
+	resources := make([]any, len(list.Resources))
+	for i, r := range list.Resources {
+		resources[i] = proj.Apply(r)
+	}
+	writeDoc(w, http.StatusOK, map[string]any{
+		"schemas":      []any{schema.ListResponseURN},
+		"totalResults": list.TotalResults,
+		"startIndex":   list.StartIndex,
+		"itemsPerPage": len(resources),
+		"Resources":    resources,
+	})
+	return http.StatusOK
+}
+
+// writeDoc writes a document, streaming it when it holds a stream.
+func writeDoc(w http.ResponseWriter, status int, doc map[string]any) {
+	if hasStream(doc) {
+		writeStreaming(w, status, doc)
+		return
+	}
+	writeJSON(w, status, doc)
+}

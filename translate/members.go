@@ -1,0 +1,291 @@
+package translate
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sync"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/hector-scim/hector-scim/legacyclient"
+)
+
+// memberDelta is a membership change: explicit adds and removes, or a
+// replacement of the whole member list by set.
+type memberDelta struct {
+	add, remove []int64
+	replace     bool
+	set         []int64
+}
+
+// groupChange is a change of a group's attributes and members; nil
+// attributes stay.
+type groupChange struct {
+	name, externalID *string
+	members          memberDelta
+}
+
+// workers bounds the concurrent Hector calls one SCIM request makes for
+// per-user work; the legacy client's rate limit and in-flight cap still
+// apply.
+const workers = 8
+
+// applyGroupChange renames, re-identifies and changes the members of a
+// group. Work on users (roles, deactivation) happens before the Hector
+// group or member call that causes it, so that a retry after a failure
+// finishes what the first try started.
+func (s *Service) applyGroupChange(ctx context.Context, g legacyclient.Group, c groupChange) (legacyclient.Group, error) {
+	name, ext := g.Name, g.ExternalID
+	if c.name != nil {
+		name = *c.name
+	}
+	if c.externalID != nil {
+		ext = *c.externalID
+		if ext == "" {
+			ext = g.ExternalID
+			if ext == "" || !isGenerated(ext) {
+				ext = generatedExternalID()
+			}
+		}
+	}
+	if name != g.Name && s.cfg.Roles.Enabled() && (s.cfg.Roles.Grants(g.Name) || s.cfg.Roles.Grants(name)) {
+		if err := s.settleRename(ctx, g, name); err != nil {
+			return g, err
+		}
+	}
+	if name != g.Name || ext != g.ExternalID {
+		ng, err := s.hector.UpdateGroup(ctx, g.ID, legacyclient.GroupInput{Name: name, ExternalID: ext})
+		if err != nil {
+			return g, groupErr(err, idString(g.ID))
+		}
+		g = ng
+	}
+	d := c.members
+	if d.replace {
+		var err error
+		if d, err = s.replacementDelta(ctx, g, d.set); err != nil {
+			return g, err
+		}
+	}
+	return g, s.changeMembers(ctx, g, d)
+}
+
+// replacementDelta computes the adds and removes that turn Hector's member
+// list (streamed) into set.
+func (s *Service) replacementDelta(ctx context.Context, g legacyclient.Group, set []int64) (memberDelta, error) {
+	want := make(map[int64]bool, len(set))
+	for _, id := range set {
+		want[id] = true
+	}
+	var d memberDelta
+	for m, err := range s.hector.Members(ctx, g.ID) {
+		if err != nil {
+			return d, err
+		}
+		if want[m.ID] {
+			delete(want, m.ID)
+		} else {
+			d.remove = append(d.remove, m.ID)
+		}
+	}
+	for _, id := range set {
+		if want[id] {
+			d.add = append(d.add, id)
+		}
+	}
+	return d, nil
+}
+
+// changeMembers adds and removes members. When the group grants a role,
+// the added and removed users' roles are recomputed; when it is
+// synchronized, a removed user left in no synchronized group is disabled.
+// A group that grants no role costs no per-user call for adds.
+func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d memberDelta) error {
+	roles := s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(g.Name)
+	deprov := g.ExternalID != "" && len(d.remove) > 0
+	if roles || deprov {
+		ids := append(slices.Clone(d.add), d.remove...)
+		recs, err := s.fetchUsers(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if err := s.settleMembers(ctx, g, d, recs, roles); err != nil {
+			return err
+		}
+		d.remove = slices.DeleteFunc(d.remove, func(id int64) bool { return recs[id] == nil || !inGroup(recs[id], g.ID) })
+	}
+	if len(d.add) > 0 {
+		if err := s.hector.AddMembers(ctx, g.ID, d.add); err != nil {
+			return groupErr(err, idString(g.ID))
+		}
+	}
+	return forEach(ctx, d.remove, func(ctx context.Context, uid int64) error {
+		return groupErr(s.hector.RemoveMember(ctx, g.ID, uid), idString(g.ID))
+	})
+}
+
+// settleMembers writes the role and status changes a membership change
+// causes, before the member calls.
+func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d memberDelta, recs map[int64]json.RawMessage, roles bool) error {
+	var sync *syncSet
+	if g.ExternalID != "" && len(d.remove) > 0 {
+		sync = &syncSet{s: s}
+	}
+	removed := make(map[int64]bool, len(d.remove))
+	for _, id := range d.remove {
+		removed[id] = true
+	}
+	ids := append(slices.Clone(d.add), d.remove...)
+	return forEach(ctx, ids, func(ctx context.Context, uid int64) error {
+		rec := recs[uid]
+		if rec == nil || inGroup(rec, g.ID) != removed[uid] {
+			return nil // unknown user, re-add or removal of a non-member: nothing to settle
+		}
+		before := groupNames(rec, 0)
+		var after []string
+		if removed[uid] {
+			after = groupNames(rec, g.ID)
+		} else {
+			after = append(slices.Clone(before), g.Name)
+		}
+		return s.settleUser(ctx, uid, rec, before, after, roles, sync, g.ID)
+	})
+}
+
+// settleUser writes one user's new role (when roles) and status (when sync
+// is set and the user is left in no synchronized group but leaving).
+func (s *Service) settleUser(ctx context.Context, uid int64, rec json.RawMessage, before, after []string, roles bool, sync *syncSet, leaving int64) error {
+	fields := map[string]any{}
+	if roles {
+		if role, changed := s.cfg.Roles.Next(gjson.GetBytes(rec, "role").String(), before, after); changed {
+			fields["role"] = role
+		}
+	}
+	if sync != nil {
+		stays, err := sync.anyOf(ctx, groupIDs(rec, leaving))
+		if err != nil {
+			return err
+		}
+		if !stays {
+			fields["status"] = "disabled"
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	_, err := s.writeUser(ctx, uid, rec, fields)
+	return err
+}
+
+// inGroup reports whether a Hector user record lists group gid.
+func inGroup(rec []byte, gid int64) bool {
+	for _, g := range gjson.GetBytes(rec, "groups.#.id").Array() {
+		if g.Int() == gid {
+			return true
+		}
+	}
+	return false
+}
+
+// groupNames lists a user's group names, leaving out group skip.
+func groupNames(rec []byte, skip int64) []string {
+	var names []string
+	for _, g := range gjson.GetBytes(rec, "groups").Array() {
+		if skip != 0 && g.Get("id").Int() == skip {
+			continue
+		}
+		names = append(names, g.Get("name").String())
+	}
+	return names
+}
+
+func groupIDs(rec []byte, skip int64) []int64 {
+	var ids []int64
+	for _, g := range gjson.GetBytes(rec, "groups.#.id").Array() {
+		if g.Int() != skip {
+			ids = append(ids, g.Int())
+		}
+	}
+	return ids
+}
+
+// syncSet lazily learns which Hector groups are synchronized (have an
+// external_id), with one paged listing per request.
+type syncSet struct {
+	s    *Service
+	once sync.Once
+	ids  map[int64]bool
+	err  error
+}
+
+func (ss *syncSet) anyOf(ctx context.Context, ids []int64) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	ss.once.Do(func() {
+		ss.ids = map[int64]bool{}
+		for g, err := range ss.s.hector.Groups(ctx, legacyclient.GroupQuery{}) {
+			if err != nil {
+				ss.err = err
+				return
+			}
+			if g.ExternalID != "" {
+				ss.ids[g.ID] = true
+			}
+		}
+	})
+	if ss.err != nil {
+		return false, ss.err
+	}
+	for _, id := range ids {
+		if ss.ids[id] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// forEach runs fn for each id with bounded concurrency and returns the
+// first error.
+func forEach(parent context.Context, ids []int64, fn func(context.Context, int64) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  = make(chan int64)
+	)
+	for range min(workers, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				if err := fn(ctx, id); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+						cancel()
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, id := range ids {
+		select {
+		case next <- id:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first == nil {
+		first = parent.Err()
+	}
+	return first
+}

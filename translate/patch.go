@@ -1,0 +1,248 @@
+package translate
+
+import (
+	"strings"
+
+	"github.com/hector-scim/hector-scim/translate/filter"
+	"github.com/hector-scim/hector-scim/translate/schema"
+)
+
+// Operation is one normalised PATCH operation (RFC 7644 §3.5.2): op is
+// lowercase, every operation has a path (a no-path add or replace is
+// expanded into one operation per key of its value), and Value is the raw
+// client value.
+type Operation struct {
+	Op    string // "add", "replace" or "remove"
+	Path  filter.Path
+	Value any
+	// HasValue records whether the client sent a "value" (a remove with a
+	// value array removes only the listed values).
+	HasValue bool
+}
+
+// MaxOperations bounds the operations of one PATCH request.
+const MaxOperations = 1000
+
+// ParsePatch decodes a PatchOp body for a resource type and normalises it
+// as Entra and Okta send it: capitalised ops, no-path values whose keys are
+// dotted, filtered or URN-qualified paths, nested extension objects, and
+// read-only keys (id, meta, schemas) inside no-path values, which are
+// ignored.
+func ParsePatch(body []byte, rt *schema.ResourceType) ([]Operation, error) {
+	msg, err := decodeObject(body)
+	if err != nil {
+		return nil, err
+	}
+	_, raw, _ := lookupKey(msg, "Operations")
+	list, ok := raw.([]any)
+	if !ok || len(list) == 0 {
+		return nil, badRequest(InvalidSyntax, "a PATCH body needs a non-empty \"Operations\" array")
+	}
+	if len(list) > MaxOperations {
+		return nil, badRequest(InvalidSyntax, "a PATCH body may hold at most %d operations", MaxOperations)
+	}
+	var ops []Operation
+	for i, item := range list {
+		o, ok := item.(map[string]any)
+		if !ok {
+			return nil, badRequest(InvalidSyntax, "operation %d is not an object", i+1)
+		}
+		parsed, err := parseOperation(o, rt)
+		if err != nil {
+			return nil, err
+		}
+		ops = append(ops, parsed...)
+	}
+	return ops, nil
+}
+
+func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, error) {
+	_, rawOp, _ := lookupKey(o, "op")
+	opName, _ := rawOp.(string)
+	op := strings.ToLower(opName)
+	if op != "add" && op != "replace" && op != "remove" {
+		return nil, badRequest(InvalidSyntax, "unknown PATCH op %q: want add, replace or remove", opName)
+	}
+	_, rawPath, hasPath := lookupKey(o, "path")
+	_, value, hasValue := lookupKey(o, "value")
+	path, _ := rawPath.(string)
+	if hasPath && rawPath != nil {
+		if _, ok := rawPath.(string); !ok {
+			return nil, badRequest(InvalidPath, "\"path\" must be a string")
+		}
+	}
+	if path == "" {
+		if op == "remove" {
+			return nil, badRequest(NoTarget, "a remove operation needs a path")
+		}
+		obj, ok := value.(map[string]any)
+		if !ok {
+			return nil, badRequest(InvalidValue, "an %s operation without a path needs an object value", op)
+		}
+		return expandValue(op, "", obj, rt)
+	}
+	p, err := filter.ParsePath(path, rt)
+	if err != nil {
+		return nil, err
+	}
+	if p.Ref.Attr == nil && !p.Ignored {
+		obj, ok := value.(map[string]any)
+		if !ok || op == "remove" {
+			return nil, badRequest(InvalidValue, "an operation on %s needs an object value", path)
+		}
+		return expandValue(op, p.Ref.Schema.ID+":", obj, rt)
+	}
+	return []Operation{{Op: op, Path: p, Value: value, HasValue: hasValue}}, nil
+}
+
+// expandValue turns the value object of a no-path operation into one
+// operation per key, each key read as a path under prefix.
+func expandValue(op, prefix string, obj map[string]any, rt *schema.ResourceType) ([]Operation, error) {
+	var ops []Operation
+	for _, k := range sortedKeys(obj) {
+		v := obj[k]
+		if prefix == "" && isMessageKey(k) {
+			continue
+		}
+		if uri, rest, ok := rt.SplitURN(k); ok && rest == "" {
+			sub, ok := v.(map[string]any)
+			if !ok {
+				return nil, badRequest(InvalidValue, "%s must be an object", k)
+			}
+			more, err := expandValue(op, uri+":", sub, rt)
+			if err != nil {
+				return nil, err
+			}
+			ops = append(ops, more...)
+			continue
+		}
+		p, err := filter.ParsePath(prefix+k, rt)
+		if err != nil {
+			return nil, err
+		}
+		if !p.Ignored && p.Ref.Attr != nil && p.Ref.Attr.Mutability == schema.ReadOnly {
+			continue // read-only attributes in a value object are ignored (Okta sends id)
+		}
+		ops = append(ops, Operation{Op: op, Path: p, Value: v, HasValue: true})
+	}
+	return ops, nil
+}
+
+func isMessageKey(k string) bool {
+	return strings.EqualFold(k, "schemas") || strings.EqualFold(k, "id") || strings.EqualFold(k, "meta")
+}
+
+// applyOps applies operations to a document, skipping those on attributes
+// that keep reports false for (accepted and ignored).
+func applyOps(doc map[string]any, ops []Operation, keep func(schema.Ref) bool) error {
+	for _, o := range ops {
+		if o.Path.Ignored || !keep(o.Path.Ref) {
+			continue
+		}
+		if o.Path.Ref.Attr.Mutability == schema.ReadOnly {
+			return badRequest(Mutability, "%s is read-only", o.Path.String())
+		}
+		if err := applyOp(doc, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyOp(doc map[string]any, o Operation) error {
+	target, name := targetAttr(o.Path)
+	if o.Op == "remove" {
+		if o.HasValue && o.Path.Filter == nil && o.Path.Ref.Sub == nil && target.MultiValued {
+			v, err := coerce(target, o.Value, name)
+			if err != nil {
+				return err
+			}
+			removeValues(doc, o.Path, asList(v))
+			return nil
+		}
+		removePath(doc, o.Path)
+		return nil
+	}
+	v, err := coerceTarget(o.Path, target, o.Value, name)
+	if err != nil {
+		return err
+	}
+	if v == nil {
+		removePath(doc, o.Path)
+		return nil
+	}
+	if o.Path.Filter == nil && o.Path.Ref.Sub == nil {
+		return setWhole(doc, o, target, v)
+	}
+	return setPath(doc, o.Path, v)
+}
+
+// targetAttr is the attribute an operation's value is for.
+func targetAttr(p filter.Path) (*schema.Attribute, string) {
+	switch {
+	case p.Sub != nil:
+		return p.Sub, p.String()
+	case p.Ref.Sub != nil:
+		return p.Ref.Sub, p.String()
+	}
+	return p.Ref.Attr, p.String()
+}
+
+// coerceTarget coerces a value; under a value filter without a
+// sub-attribute the value is one element of the multi-valued attribute.
+func coerceTarget(p filter.Path, target *schema.Attribute, v any, name string) (any, error) {
+	if p.Filter != nil && p.Sub == nil {
+		return coerceSingle(target, v, name)
+	}
+	if p.Ref.Sub != nil && p.Ref.Attr.MultiValued {
+		return coerceSingle(target, v, name)
+	}
+	return coerce(target, v, name)
+}
+
+// setWhole applies add or replace to a whole attribute: complex values
+// merge their sub-attributes, add on a multi-valued attribute appends
+// (replacing an element of the same type), replace sets.
+func setWhole(doc map[string]any, o Operation, a *schema.Attribute, v any) error {
+	c := container(doc, o.Path.Ref, true)
+	switch {
+	case a.MultiValued && o.Op == "add":
+		c[a.Name] = appendValues(asList(c[a.Name]), asList(v))
+	case !a.MultiValued && a.Type == schema.Complex:
+		old, _ := c[a.Name].(map[string]any)
+		if old == nil {
+			old = map[string]any{}
+		}
+		for k, sv := range v.(map[string]any) {
+			old[k] = sv
+		}
+		c[a.Name] = old
+	default:
+		c[a.Name] = v
+	}
+	return nil
+}
+
+// appendValues adds elements to a list: an element with the same "type"
+// as an existing one replaces it (types stay unique), an equal "value" is
+// not added twice.
+func appendValues(list, add []any) []any {
+	for _, e := range add {
+		m, _ := e.(map[string]any)
+		replaced := false
+		for i, old := range list {
+			om, _ := old.(map[string]any)
+			if om == nil || m == nil {
+				continue
+			}
+			if (m["type"] != nil && om["type"] == m["type"]) || (m["type"] == nil && om["value"] == m["value"]) {
+				list[i], replaced = m, true
+				break
+			}
+		}
+		if !replaced {
+			list = append(list, e)
+		}
+	}
+	return list
+}

@@ -1,0 +1,105 @@
+package translate
+
+import (
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/hector-scim/hector-scim/legacyclient"
+)
+
+// Defaults of [Config].
+const (
+	DefaultMaxFilterScan = 10000
+	// MaxResults is the largest page a list answers (advertised in
+	// ServiceProviderConfig filter.maxResults); it equals Hector's
+	// per_page limit.
+	MaxResults = 100
+)
+
+// Config configures a [Service].
+type Config struct {
+	// Mapping is the compiled field mapping; nil means the default.
+	Mapping *Mapping
+	// HardDelete makes DELETE /Users/{id} delete the Hector user instead of
+	// disabling it.
+	HardDelete bool
+	// MaxFilterScan bounds the Hector users a filter evaluated in memory may
+	// scan; beyond it the answer is 400 tooMany. Default 10000.
+	MaxFilterScan int
+	// Roles are the group → role rules; the zero value assigns no roles.
+	Roles Roles
+}
+
+// Service runs SCIM operations against Hector through a legacy client. It
+// is safe for concurrent use and keeps no state beyond per-object locks
+// that serialise read-modify-write sequences within the process.
+type Service struct {
+	hector  *legacyclient.Client
+	mapping *Mapping
+	cfg     Config
+	locks   keyedMutex
+}
+
+// NewService returns a Service over a legacy client.
+func NewService(hector *legacyclient.Client, cfg Config) (*Service, error) {
+	if cfg.Mapping == nil {
+		m, err := NewMapping(nil)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Mapping = m
+	}
+	if cfg.MaxFilterScan <= 0 {
+		cfg.MaxFilterScan = DefaultMaxFilterScan
+	}
+	return &Service{hector: hector, mapping: cfg.Mapping, cfg: cfg}, nil
+}
+
+// Mapping returns the service's field mapping.
+func (s *Service) Mapping() *Mapping { return s.mapping }
+
+// parseID reads a SCIM id; an id Hector could not have issued is not found.
+func parseID(resource, id string) (int64, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
+		return 0, notFound(resource, id)
+	}
+	return n, nil
+}
+
+// keyedMutex serialises work on one object within the process.
+type keyedMutex struct {
+	mu    sync.Mutex
+	locks map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	refs int
+}
+
+// lock locks key and returns its unlock function.
+func (k *keyedMutex) lock(kind string, id int64) func() {
+	key := fmt.Sprintf("%s/%d", kind, id)
+	k.mu.Lock()
+	if k.locks == nil {
+		k.locks = map[string]*keyedLock{}
+	}
+	l := k.locks[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.locks[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(k.locks, key)
+		}
+		k.mu.Unlock()
+	}
+}

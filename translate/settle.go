@@ -1,0 +1,157 @@
+package translate
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/hector-scim/hector-scim/legacyclient"
+)
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// groupAffectsUsers reports whether deleting group g (named name) changes
+// anything on its members: it grants a role, or it is synchronized.
+func (s *Service) groupAffectsUsers(name string, g legacyclient.Group) bool {
+	return (s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(name)) || g.ExternalID != ""
+}
+
+// fetchUsers reads the Hector records of ids, with whichever costs fewer
+// calls: one GET per user, or a scan of every user 100 a page. Unknown ids
+// are absent from the result.
+func (s *Service) fetchUsers(ctx context.Context, ids []int64) (map[int64]json.RawMessage, error) {
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	out := make(map[int64]json.RawMessage, len(want))
+	if len(want) > MaxResults {
+		page, err := s.hector.ListUsers(ctx, legacyclient.UserQuery{}, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		if (page.Total+MaxResults-1)/MaxResults < len(want) {
+			return out, s.scanAllUsers(ctx, func(id int64, rec json.RawMessage) {
+				if want[id] {
+					out[id] = rec
+				}
+			})
+		}
+	}
+	var mu sync.Mutex
+	uniq := make([]int64, 0, len(want))
+	for id := range want {
+		uniq = append(uniq, id)
+	}
+	slices.Sort(uniq)
+	err := forEach(ctx, uniq, func(ctx context.Context, id int64) error {
+		rec, err := s.hector.GetUser(ctx, id)
+		if legacyclient.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		out[id] = rec
+		mu.Unlock()
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) scanAllUsers(ctx context.Context, fn func(int64, json.RawMessage)) error {
+	for rec, err := range s.hector.Users(ctx, legacyclient.UserQuery{}) {
+		if err != nil {
+			return err
+		}
+		fn(recID(rec), rec)
+	}
+	return nil
+}
+
+func recID(rec []byte) int64 {
+	var v struct {
+		ID int64 `json:"id"`
+	}
+	_ = json.Unmarshal(rec, &v)
+	return v.ID
+}
+
+// memberRecords yields the Hector records of group g's members: through
+// the member list and one GET each, or by scanning every user when that
+// costs fewer calls.
+func (s *Service) memberRecords(ctx context.Context, g legacyclient.Group, fn func(int64, json.RawMessage) error) error {
+	if g.MemberCount == 0 {
+		return nil
+	}
+	if g.MemberCount > MaxResults {
+		page, err := s.hector.ListUsers(ctx, legacyclient.UserQuery{}, 1, 1)
+		if err != nil {
+			return err
+		}
+		if (page.Total+MaxResults-1)/MaxResults < g.MemberCount {
+			var ferr error
+			err := s.scanAllUsers(ctx, func(id int64, rec json.RawMessage) {
+				if ferr == nil && inGroup(rec, g.ID) {
+					ferr = fn(id, rec)
+				}
+			})
+			if err != nil {
+				return err
+			}
+			return ferr
+		}
+	}
+	var ids []int64
+	for m, err := range s.hector.Members(ctx, g.ID) {
+		if err != nil {
+			return err
+		}
+		ids = append(ids, m.ID)
+	}
+	recs, err := s.fetchUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if rec := recs[id]; rec != nil {
+			if err := fn(id, rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// settleRename recomputes the roles of a role group's members when it is
+// renamed, before the rename is written.
+func (s *Service) settleRename(ctx context.Context, g legacyclient.Group, newName string) error {
+	return s.memberRecords(ctx, g, func(uid int64, rec json.RawMessage) error {
+		before := groupNames(rec, 0)
+		after := make([]string, 0, len(before))
+		for _, n := range before {
+			if strings.EqualFold(n, g.Name) {
+				n = newName
+			}
+			after = append(after, n)
+		}
+		return s.settleUser(ctx, uid, rec, before, after, true, nil, 0)
+	})
+}
+
+// settleDeletion applies to every member what leaving the group means,
+// before the group is deleted.
+func (s *Service) settleDeletion(ctx context.Context, g legacyclient.Group) error {
+	roles := s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(g.Name)
+	var sync *syncSet
+	if g.ExternalID != "" {
+		sync = &syncSet{s: s}
+	}
+	return s.memberRecords(ctx, g, func(uid int64, rec json.RawMessage) error {
+		return s.settleUser(ctx, uid, rec, groupNames(rec, 0), groupNames(rec, g.ID), roles, sync, g.ID)
+	})
+}

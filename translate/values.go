@@ -1,0 +1,185 @@
+package translate
+
+import (
+	"bytes"
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"github.com/hector-scim/hector-scim/translate/schema"
+)
+
+// coerce normalises a client value for attribute a: JSON null and "" become
+// nil (removal), string booleans ("True") become booleans, keys of complex
+// values take their canonical names, a single element given for a
+// multi-valued attribute becomes a one-element list, and a bare string given
+// for a complex attribute becomes {"value": s} (Entra's manager). name is
+// the attribute path, for the error.
+func coerce(a *schema.Attribute, v any, name string) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if a.MultiValued {
+		return coerceMulti(a, v, name)
+	}
+	return coerceSingle(a, v, name)
+}
+
+func coerceMulti(a *schema.Attribute, v any, name string) (any, error) {
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	out := make([]any, 0, len(list))
+	for _, e := range list {
+		c, err := coerceSingle(a, e, name)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+func coerceSingle(a *schema.Attribute, v any, name string) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if a.Type == schema.Complex {
+		return coerceComplex(a, v, name)
+	}
+	return coerceSimple(a.Type, v, name)
+}
+
+func coerceComplex(a *schema.Attribute, v any, name string) (any, error) {
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return nil, nil
+		}
+		if a.Sub("value") != nil {
+			return map[string]any{"value": t}, nil
+		}
+	case []any:
+		if len(t) == 0 {
+			return nil, nil
+		}
+		return coerceComplex(a, t[0], name)
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, sv := range t {
+			sub := a.Sub(k)
+			if sub == nil {
+				continue // unknown sub-attributes of a complex value are ignored
+			}
+			c, err := coerce(sub, sv, name+"."+sub.Name)
+			if err != nil {
+				return nil, err
+			}
+			if c != nil {
+				out[sub.Name] = c
+			}
+		}
+		if len(out) == 0 {
+			return nil, nil
+		}
+		return out, nil
+	}
+	return nil, badRequest(InvalidValue, "%s must be a complex value", name)
+}
+
+func coerceSimple(t schema.Type, v any, name string) (any, error) {
+	switch t {
+	case schema.Boolean:
+		return coerceBool(v, name)
+	case schema.Integer, schema.Decimal:
+		if n, ok := v.(json.Number); ok {
+			return n, nil
+		}
+		return nil, badRequest(InvalidValue, "%s must be a number", name)
+	}
+	switch s := v.(type) {
+	case string:
+		if s == "" {
+			return nil, nil
+		}
+		return s, nil
+	case json.Number:
+		return s.String(), nil
+	}
+	return nil, badRequest(InvalidValue, "%s must be a string", name)
+}
+
+func coerceBool(v any, name string) (any, error) {
+	switch b := v.(type) {
+	case bool:
+		return b, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(b)) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+	}
+	return nil, badRequest(InvalidValue, "%s must be a boolean", name)
+}
+
+// lookupKey finds key in m case-insensitively.
+func lookupKey(m map[string]any, key string) (string, any, bool) {
+	if v, ok := m[key]; ok {
+		return key, v, true
+	}
+	for k, v := range m {
+		if strings.EqualFold(k, key) {
+			return k, v, true
+		}
+	}
+	return "", nil, false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// decodeJSON decodes a request body into a generic value, keeping numbers
+// exact.
+func decodeJSON(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, badRequest(InvalidSyntax, "the body is not valid JSON: %v", err)
+	}
+	if dec.More() {
+		return nil, badRequest(InvalidSyntax, "the body holds more than one JSON value")
+	}
+	return v, nil
+}
+
+func decodeObject(body []byte) (map[string]any, error) {
+	v, err := decodeJSON(body)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, badRequest(InvalidSyntax, "the body must be a JSON object")
+	}
+	return m, nil
+}
+
+func marshalScalar(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
