@@ -1,0 +1,255 @@
+// Package e2e runs the real hector-scim binary, built once per test run,
+// with real Caddyfiles against the Hector simulator, on free 127.0.0.1
+// ports, and replays what Entra ID and Okta send.
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/hector-scim/hector-scim/hectorsim"
+)
+
+// binary is the hector-scim binary built by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "hector-scim-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "hector-scim")
+	build := exec.Command("go", "build", "-o", binary, "./cmd/hector-scim")
+	build.Dir = ".."
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building hector-scim:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// Token is the bearer token every test Caddyfile accepts.
+const Token = "e2e-token-0123456789abcdef"
+
+// APIKey is the simulator's API key.
+const APIKey = "e2e-hector-key"
+
+// env is one running sidecar and the simulator behind it.
+type env struct {
+	t      *testing.T
+	sim    *hectorsim.Server
+	simURL string // the simulator's base URL
+	base   string // the SCIM base URL
+	log    *bytes.Buffer
+	cmd    *exec.Cmd
+	http   *http.Client
+}
+
+// options tune a test environment.
+type options struct {
+	sim   hectorsim.Options
+	scim  string // extra lines inside the scim block
+	debug bool   // debug logging
+}
+
+// start runs the simulator in-process and the binary with a Caddyfile whose
+// scim block points at it.
+func start(t *testing.T, o options) *env {
+	t.Helper()
+	o.sim.APIKey = APIKey
+	if o.sim.Roles == nil {
+		o.sim.Roles = []string{"admin", "staff", "user", "auditor"}
+	}
+	sim, err := hectorsim.New(o.sim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	port := freePort(t)
+	dir := t.TempDir()
+	caddyfile := fmt.Sprintf(`{
+	admin off
+	persist_config off
+	default_bind 127.0.0.1
+	%s
+}
+http://127.0.0.1:%d {
+	route /scim/v2/* {
+		scim {
+			token %s
+			legacy %s {
+				api_key %s
+				timeout 5s
+				retries 3
+				rate 0
+			}
+			%s
+		}
+	}
+}
+`, logOption(o.debug), port, Token, srv.URL, APIKey, o.scim)
+	path := filepath.Join(dir, "Caddyfile")
+	if err := os.WriteFile(path, []byte(caddyfile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, sim: sim, simURL: srv.URL, base: fmt.Sprintf("http://127.0.0.1:%d/scim/v2", port), log: &bytes.Buffer{}, http: &http.Client{Timeout: 70 * time.Second}}
+	e.cmd = exec.Command(binary, "run", "--config", path, "--adapter", "caddyfile")
+	e.cmd.Stdout, e.cmd.Stderr = e.log, e.log
+	e.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	if err := e.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = e.cmd.Process.Kill()
+		_, _ = e.cmd.Process.Wait()
+		if t.Failed() {
+			t.Logf("hector-scim output:\n%s", e.log.String())
+		}
+	})
+	e.waitReady(port)
+	return e
+}
+
+func logOption(debug bool) string {
+	if debug {
+		return "debug"
+	}
+	return ""
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// waitReady polls until the sidecar answers (at most 30 s, by count).
+func (e *env) waitReady(port int) {
+	for range 300 {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if e.cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.t.Fatalf("hector-scim did not start:\n%s", e.log.String())
+}
+
+// resp is a SCIM answer.
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r resp) get(path string) gjson.Result { return gjson.GetBytes(r.body, path) }
+
+// do sends a SCIM request with the test token; body may be a string, []byte
+// or nil.
+func (e *env) do(method, path string, body any) resp {
+	e.t.Helper()
+	return e.doAuth(method, path, body, "Bearer "+Token)
+}
+
+func (e *env) doAuth(method, path string, body any, auth string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case string:
+		rd = strings.NewReader(b)
+	case []byte:
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, e.base+path, rd)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/scim+json")
+	}
+	res, err := e.http.Do(req)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatalf("%s %s: reading body: %v", method, path, err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// must checks the status of an answer and returns it.
+func (e *env) must(want int, r resp) resp {
+	e.t.Helper()
+	if r.status != want {
+		e.t.Fatalf("got status %d, want %d; body: %s", r.status, want, r.body)
+	}
+	if r.status != http.StatusNoContent && !strings.HasPrefix(r.header.Get("Content-Type"), "application/scim+json") {
+		e.t.Fatalf("got Content-Type %q, want application/scim+json", r.header.Get("Content-Type"))
+	}
+	return r
+}
+
+// hectorUser reads a user straight from the simulator's state.
+func (e *env) hectorUser(id string) gjson.Result {
+	e.t.Helper()
+	var n int64
+	fmt.Sscan(id, &n)
+	raw, ok := e.sim.User(n)
+	if !ok {
+		e.t.Fatalf("Hector has no user %s", id)
+	}
+	return gjson.ParseBytes(raw)
+}
+
+// expectFields checks Hector user fields.
+func (e *env) expectFields(id string, want map[string]string) {
+	e.t.Helper()
+	u := e.hectorUser(id)
+	for k, v := range want {
+		if got := u.Get(k).String(); got != v {
+			e.t.Errorf("Hector user %s: got %s %q, want %q", id, k, got, v)
+		}
+	}
+}
+
+// calls returns the simulator's calls by route since the last reset.
+func (e *env) calls() map[string]int64 { return e.sim.Stats().ByRoute }
+
+func jsonBody(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
