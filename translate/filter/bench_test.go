@@ -1,0 +1,39 @@
+package filter
+
+import (
+	"testing"
+
+	"github.com/hector-scim/hector-scim/translate/schema"
+)
+
+func BenchmarkParse(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(`userName eq "ada@contoso.example"`, schema.User); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMatch(b *testing.B) {
+	doc := decode(b, userJSON)
+	for _, s := range []string{
+		`userName eq "ADA@contoso.example"`,
+		`emails[type eq "work"].value eq "ada@contoso.example"`,
+		`id eq "42" and manager eq "7"`,
+		`meta.lastModified gt "2026-01-01T00:00:00Z" and not (title co "engineer" or emails.value ew ".org")`,
+	} {
+		f, err := Parse(s, schema.User)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if !f.Match(doc) {
+					b.Fatal("no match")
+				}
+			}
+		})
+	}
+}
