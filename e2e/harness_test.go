@@ -67,6 +67,7 @@ type options struct {
 	sim   hectorsim.Options
 	scim  string // extra lines inside the scim block
 	debug bool   // debug logging
+	rate  string // the legacy client's rate; default 0 (no client-side limit)
 }
 
 // start runs the simulator in-process and the binary with a Caddyfile whose
@@ -99,13 +100,13 @@ http://127.0.0.1:%d {
 				api_key %s
 				timeout 5s
 				retries 3
-				rate 0
+				rate %s
 			}
 			%s
 		}
 	}
 }
-`, logOption(o.debug), port, Token, srv.URL, APIKey, o.scim)
+`, logOption(o.debug), port, Token, srv.URL, APIKey, rateOption(o.rate), o.scim)
 	path := filepath.Join(dir, "Caddyfile")
 	if err := os.WriteFile(path, []byte(caddyfile), 0o600); err != nil {
 		t.Fatal(err)
@@ -126,6 +127,13 @@ http://127.0.0.1:%d {
 	})
 	e.waitReady(port)
 	return e
+}
+
+func rateOption(rate string) string {
+	if rate == "" {
+		return "0"
+	}
+	return rate
 }
 
 func logOption(debug bool) string {
@@ -252,4 +260,10 @@ func jsonBody(v any) []byte {
 		panic(err)
 	}
 	return b
+}
+
+func gjsonBody(res *http.Response) string {
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }
