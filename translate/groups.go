@@ -151,6 +151,7 @@ func (s *Service) CreateGroup(ctx context.Context, body []byte) (Resource, error
 	if err != nil {
 		return nil, err
 	}
+	s.auditGroup(ctx, "create", g.ID, FieldChange{Field: "name", After: g.Name}, FieldChange{Field: "external_id", After: g.ExternalID})
 	if len(gb.members) > 0 {
 		defer s.locks.lock("group", g.ID)()
 		if err := s.changeMembers(ctx, g, memberDelta{add: gb.members}); err != nil {
@@ -218,5 +219,9 @@ func (s *Service) DeleteGroup(ctx context.Context, id string) error {
 			return err
 		}
 	}
-	return groupErr(s.hector.DeleteGroup(ctx, n), id)
+	if err := s.hector.DeleteGroup(ctx, n); err != nil {
+		return groupErr(err, id)
+	}
+	s.auditGroup(ctx, "delete", n, FieldChange{Field: "name", Before: g.Name})
+	return nil
 }

@@ -59,6 +59,7 @@ func (s *Service) applyGroupChange(ctx context.Context, g legacyclient.Group, c 
 		if err != nil {
 			return g, groupErr(err, idString(g.ID))
 		}
+		s.auditGroup(ctx, "update", g.ID, changed("name", g.Name, ng.Name), changed("external_id", g.ExternalID, ng.ExternalID))
 		g = ng
 	}
 	d := c.members
@@ -119,10 +120,30 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d mem
 		if err := s.hector.AddMembers(ctx, g.ID, d.add); err != nil {
 			return groupErr(err, idString(g.ID))
 		}
+		s.auditMembers(ctx, "add", g.ID, d.add)
 	}
-	return forEach(ctx, d.remove, func(ctx context.Context, uid int64) error {
-		return groupErr(s.hector.RemoveMember(ctx, g.ID, uid), idString(g.ID))
+	var mu sync.Mutex
+	var removed []int64
+	err := forEach(ctx, d.remove, func(ctx context.Context, uid int64) error {
+		if err := s.hector.RemoveMember(ctx, g.ID, uid); err != nil {
+			return groupErr(err, idString(g.ID))
+		}
+		mu.Lock()
+		removed = append(removed, uid)
+		mu.Unlock()
+		return nil
 	})
+	slices.Sort(removed)
+	s.auditMembers(ctx, "remove", g.ID, removed)
+	return err
+}
+
+// changed is a field change, or an empty one when nothing changed.
+func changed(field, before, after string) FieldChange {
+	if before == after {
+		return FieldChange{}
+	}
+	return FieldChange{Field: field, Before: before, After: after}
 }
 
 // settleMembers writes the role and status changes a membership change

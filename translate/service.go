@@ -29,6 +29,8 @@ type Config struct {
 	MaxFilterScan int
 	// Roles are the group → role rules; the zero value assigns no roles.
 	Roles Roles
+	// Audit receives every change written to Hector; nil discards them.
+	Audit Auditor
 }
 
 // Service runs SCIM operations against Hector through a legacy client. It
@@ -38,6 +40,7 @@ type Service struct {
 	hector  *legacyclient.Client
 	mapping *Mapping
 	cfg     Config
+	audit   Auditor
 	locks   keyedMutex
 }
 
@@ -53,7 +56,11 @@ func NewService(hector *legacyclient.Client, cfg Config) (*Service, error) {
 	if cfg.MaxFilterScan <= 0 {
 		cfg.MaxFilterScan = DefaultMaxFilterScan
 	}
-	return &Service{hector: hector, mapping: cfg.Mapping, cfg: cfg}, nil
+	audit := cfg.Audit
+	if audit == nil {
+		audit = nopAuditor{}
+	}
+	return &Service{hector: hector, mapping: cfg.Mapping, cfg: cfg, audit: audit}, nil
 }
 
 // Mapping returns the service's field mapping.

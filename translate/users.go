@@ -58,6 +58,7 @@ func (s *Service) CreateUser(ctx context.Context, body []byte) (Resource, error)
 	if err != nil {
 		return nil, err
 	}
+	s.auditUser(ctx, "create", nil, raw)
 	return s.renderUser(ctx, raw), nil
 }
 
@@ -167,6 +168,7 @@ func (s *Service) writeUser(ctx context.Context, id int64, raw []byte, fields ma
 	if err != nil {
 		return nil, userErr(err, gjson.GetBytes(raw, "id").String())
 	}
+	s.auditUser(ctx, "update", raw, out)
 	return s.renderUser(ctx, out), nil
 }
 
@@ -205,7 +207,11 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 		return err
 	}
 	if s.cfg.HardDelete {
-		return userErr(s.hector.DeleteUser(ctx, n), id)
+		if err := s.hector.DeleteUser(ctx, n); err != nil {
+			return userErr(err, id)
+		}
+		s.audit.Change(ctx, Change{Object: "user", Action: "delete", ID: id})
+		return nil
 	}
 	defer s.locks.lock("user", n)()
 	raw, err := s.hector.GetUser(ctx, n)
