@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
@@ -75,6 +78,9 @@ func digestToken(t Token, pos int, repl *caddy.Replacer) (digest, error) {
 		}
 		if len(secret) < 16 {
 			return d, fmt.Errorf("scim: token %d is shorter than 16 characters", pos)
+		}
+		if len(secret) > maxTokenLen {
+			return d, fmt.Errorf("scim: token %d is longer than %d characters", pos, maxTokenLen)
 		}
 		d.sum = sha256.Sum256([]byte(secret))
 	case t.SHA256 != "":
@@ -162,6 +168,16 @@ func (a *authenticator) logExpiries(logger *zap.Logger) {
 		} else {
 			logger.Warn("scim token has expired and is refused",
 				zap.Int("token", d.index), zap.Time("expired", d.expires))
+		}
+	}
+}
+
+// exportExpiries sets the token-expiry gauge, one series per token by its
+// position in the config (never by the token).
+func (a *authenticator) exportExpiries(g *prometheus.GaugeVec) {
+	for _, d := range a.digests {
+		if !d.expires.IsZero() {
+			g.WithLabelValues(strconv.Itoa(d.index)).Set(float64(d.expires.Unix()))
 		}
 	}
 }

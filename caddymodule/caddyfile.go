@@ -1,6 +1,7 @@
 package caddymodule
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,8 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		max_body <size>                       # default 1MiB
 //		deadline <duration>                   # default 50s
 //		user_field <hector field> <scim attribute>…  # repeatable
+//		dry_run                               # reads only; writes are logged, not sent
+//		log_personal_data                     # personal values in audit lines at info
 //	}
 //
 // Every option but token, token_sha256 and user_field may appear once.
@@ -57,8 +60,12 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		return d.ArgErr()
 	}
 	seen := map[string]bool{}
+	tokenLine := 0
 	for d.NextBlock(0) {
 		name := d.Val()
+		if name == "token" || name == "token_sha256" {
+			tokenLine = d.Line()
+		}
 		parse, ok := optionParsers[name]
 		if !ok {
 			return d.Errf("unrecognized scim option %q", name)
@@ -71,24 +78,35 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			return err
 		}
 	}
-	return h.checkTokens(d)
+	return h.checkTokens(d, tokenLine)
 }
 
 var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true}
 
 var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
-	"base_path":       parseBasePath,
-	"token":           parseToken,
-	"token_sha256":    parseToken,
-	"legacy":          parseLegacy,
-	"roles":           parseRoles,
-	"default_role":    parseDefaultRole,
-	"overwrite_roles": parseOverwriteRoles,
-	"on_delete":       parseOnDelete,
-	"max_filter_scan": parseMaxFilterScan,
-	"max_body":        parseMaxBody,
-	"deadline":        parseDeadline,
-	"user_field":      parseUserField,
+	"base_path":         parseBasePath,
+	"token":             parseToken,
+	"token_sha256":      parseToken,
+	"legacy":            parseLegacy,
+	"roles":             parseRoles,
+	"default_role":      parseDefaultRole,
+	"overwrite_roles":   parseOverwriteRoles,
+	"on_delete":         parseOnDelete,
+	"max_filter_scan":   parseMaxFilterScan,
+	"max_body":          parseMaxBody,
+	"deadline":          parseDeadline,
+	"user_field":        parseUserField,
+	"dry_run":           func(h *Handler, d *caddyfile.Dispenser) error { return parseFlag(d, &h.DryRun) },
+	"log_personal_data": func(h *Handler, d *caddyfile.Dispenser) error { return parseFlag(d, &h.LogPersonalData) },
+}
+
+// parseFlag reads an option that takes no argument.
+func parseFlag(d *caddyfile.Dispenser, v *bool) error {
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	*v = true
+	return nil
 }
 
 // oneArg reads exactly one argument of the current option.
@@ -153,8 +171,9 @@ func parseToken(h *Handler, d *caddyfile.Dispenser) error {
 	return nil
 }
 
-// checkTokens refuses a configuration whose every token has expired.
-func (h *Handler) checkTokens(d *caddyfile.Dispenser) error {
+// checkTokens refuses a configuration whose every token has expired,
+// naming the line of the last token.
+func (h *Handler) checkTokens(d *caddyfile.Dispenser, line int) error {
 	if len(h.Tokens) == 0 {
 		return nil
 	}
@@ -164,7 +183,7 @@ func (h *Handler) checkTokens(d *caddyfile.Dispenser) error {
 			return nil
 		}
 	}
-	return d.Errf("every scim token has expired: add a new token")
+	return fmt.Errorf("every scim token has expired: add a new token, at %s:%d", d.File(), line)
 }
 
 func parseLegacy(h *Handler, d *caddyfile.Dispenser) error {
@@ -262,11 +281,7 @@ func parseDefaultRole(h *Handler, d *caddyfile.Dispenser) error {
 }
 
 func parseOverwriteRoles(h *Handler, d *caddyfile.Dispenser) error {
-	if d.NextArg() {
-		return d.ArgErr()
-	}
-	h.OverwriteRoles = true
-	return nil
+	return parseFlag(d, &h.OverwriteRoles)
 }
 
 func parseOnDelete(h *Handler, d *caddyfile.Dispenser) error {

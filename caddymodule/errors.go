@@ -3,6 +3,7 @@ package caddymodule
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"go.uber.org/zap"
 
@@ -28,6 +29,9 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 func writeSCIMError(w http.ResponseWriter, status int, scimType, detail string) int {
+	if rec, ok := w.(*recorder); ok {
+		rec.outcome = strings.TrimSpace(scimType + " " + detail)
+	}
 	body := map[string]any{
 		"schemas": []string{schema.ErrorURN},
 		"status":  strconv.Itoa(status),

@@ -66,8 +66,17 @@ type Handler struct {
 	// OverwriteRoles makes the computed role always win, even over a role
 	// an administrator set by hand in Hector.
 	OverwriteRoles bool `json:"overwrite_roles,omitempty"`
+	// DryRun sends reads to Hector but no writes: each write is logged as
+	// the exact Hector call it would have been, and the SCIM answer is what
+	// it would have been. For trying a mapping against production safely.
+	DryRun bool `json:"dry_run,omitempty"`
+	// LogPersonalData puts the values of personal fields (names, emails,
+	// …) in audit lines at info level; without it they appear only when
+	// the audit logger is at debug level.
+	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
 	logger  *zap.Logger
+	metrics *metrics
 	auth    *authenticator
 	service *translate.Service
 	stop    chan struct{}
@@ -124,12 +133,14 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 func (h *Handler) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
 	h.setDefaults()
+	h.metrics = newMetrics(ctx.GetMetricsRegistry())
 	repl := caddy.NewReplacer()
 	auth, err := newAuthenticator(h.Tokens, repl, time.Now)
 	if err != nil {
 		return err
 	}
 	h.auth = auth
+	auth.exportExpiries(h.metrics.tokenExpiry)
 	client, err := h.newClient(repl)
 	if err != nil {
 		return err
@@ -143,12 +154,14 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		HardDelete:    h.OnDelete == "delete",
 		MaxFilterScan: h.MaxFilterScan,
 		Roles:         h.roles(),
+		Audit:         auditor{logger: h.logger.Named("audit"), personal: h.LogPersonalData, dryRun: h.DryRun},
 	})
 	if err != nil {
 		return err
 	}
 	h.stop = make(chan struct{})
 	go h.auth.warnExpiries(h.logger, h.stop)
+	go h.checkRoles(client, h.stop)
 	return nil
 }
 
@@ -188,6 +201,8 @@ func (h *Handler) newClient(repl *caddy.Replacer) (*legacyclient.Client, error) 
 		Rate:        DefaultRate,
 		MaxInFlight: h.Legacy.MaxInFlight,
 		Logger:      h.logger.Named("legacy"),
+		Observer:    hectorObserver{h.metrics},
+		DryRun:      h.DryRun,
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultLegacyTimeout

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,13 +24,47 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 		return next.ServeHTTP(w, r)
 	}
 	start := time.Now()
-	status := h.serve(w, r, segs)
-	if ce := h.logger.Check(zap.DebugLevel, "scim request"); ce != nil {
-		ce.Write(zap.String("method", r.Method), zap.String("path", r.URL.Path),
-			zap.Int("status", status), zap.Duration("duration", time.Since(start)))
-	}
+	ctx, calls := withCallCounter(r.Context())
+	r = r.WithContext(ctx)
+	rw := &recorder{ResponseWriter: w}
+	status := h.serve(rw, r, segs)
+	h.record(r, segs, status, rw.outcome, calls.Load(), time.Since(start))
 	return nil
 }
+
+// record writes the request's log line and metrics: resource, operation,
+// SCIM id, Hector calls made, duration and outcome. Query strings (which
+// hold user names in filters) are not logged.
+func (h *Handler) record(r *http.Request, segs []string, status int, outcome string, calls int64, d time.Duration) {
+	resource, id := "", ""
+	if len(segs) > 0 {
+		resource = strings.ToLower(segs[0])
+	}
+	if len(segs) > 1 {
+		id = segs[1]
+	}
+	if h.route(segs).handle == nil {
+		resource = "unknown"
+	}
+	h.metrics.requests.WithLabelValues(resource, r.Method, strconv.Itoa(status)).Inc()
+	h.metrics.duration.WithLabelValues(resource, r.Method).Observe(d.Seconds())
+	if outcome == "" {
+		outcome = "ok"
+	}
+	h.logger.Info("scim request",
+		zap.String("resource", resource), zap.String("operation", r.Method), zap.String("scim_id", id),
+		zap.Int("status", status), zap.Int64("hector_calls", calls), zap.Duration("duration", d),
+		zap.String("outcome", outcome))
+}
+
+// recorder remembers the SCIM error an answer carried, for the log line.
+type recorder struct {
+	http.ResponseWriter
+	outcome string
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // segments splits the path below BasePath; ok is false for paths outside it.
 func (h *Handler) segments(p string) ([]string, bool) {
@@ -47,10 +82,13 @@ func (h *Handler) segments(p string) ([]string, bool) {
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) int {
 	switch res, idx := h.auth.check(r); res {
 	case authMissing:
+		h.metrics.authFailures.WithLabelValues("missing").Inc()
 		return writeSCIMError(w, http.StatusUnauthorized, "", "a bearer token is required")
 	case authInvalid:
+		h.metrics.authFailures.WithLabelValues("invalid").Inc()
 		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid")
 	case authExpired:
+		h.metrics.authFailures.WithLabelValues("expired").Inc()
 		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
 		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired")
 	}

@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,8 +57,10 @@ type env struct {
 	t      *testing.T
 	sim    *hectorsim.Server
 	simURL string // the simulator's base URL
+	port   int
 	base   string // the SCIM base URL
 	log    *bytes.Buffer
+	logMu  sync.Mutex
 	cmd    *exec.Cmd
 	http   *http.Client
 }
@@ -93,6 +96,9 @@ func start(t *testing.T, o options) *env {
 	%s
 }
 http://127.0.0.1:%d {
+	handle /metrics {
+		metrics
+	}
 	route /scim/v2/* {
 		scim {
 			token %s
@@ -111,9 +117,9 @@ http://127.0.0.1:%d {
 	if err := os.WriteFile(path, []byte(caddyfile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, sim: sim, simURL: srv.URL, base: fmt.Sprintf("http://127.0.0.1:%d/scim/v2", port), log: &bytes.Buffer{}, http: &http.Client{Timeout: 70 * time.Second}}
+	e := &env{t: t, sim: sim, simURL: srv.URL, port: port, base: fmt.Sprintf("http://127.0.0.1:%d/scim/v2", port), log: &bytes.Buffer{}, http: &http.Client{Timeout: 70 * time.Second}}
 	e.cmd = exec.Command(binary, "run", "--config", path, "--adapter", "caddyfile")
-	e.cmd.Stdout, e.cmd.Stderr = e.log, e.log
+	e.cmd.Stdout, e.cmd.Stderr = e.logw(), e.logw()
 	e.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
 	if err := e.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -122,7 +128,7 @@ http://127.0.0.1:%d {
 		_ = e.cmd.Process.Kill()
 		_, _ = e.cmd.Process.Wait()
 		if t.Failed() {
-			t.Logf("hector-scim output:\n%s", e.log.String())
+			t.Logf("hector-scim output:\n%s", e.logs())
 		}
 	})
 	e.waitReady(port)
@@ -166,7 +172,7 @@ func (e *env) waitReady(port int) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	e.t.Fatalf("hector-scim did not start:\n%s", e.log.String())
+	e.t.Fatalf("hector-scim did not start:\n%s", e.logs())
 }
 
 // resp is a SCIM answer.
@@ -266,4 +272,42 @@ func gjsonBody(res *http.Response) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
+}
+
+// logw is the process's output writer; logs reads it safely.
+func (e *env) logw() io.Writer { return lockedWriter{e} }
+
+type lockedWriter struct{ e *env }
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.e.logMu.Lock()
+	defer w.e.logMu.Unlock()
+	return w.e.log.Write(p)
+}
+
+func (e *env) logs() string {
+	e.logMu.Lock()
+	defer e.logMu.Unlock()
+	return e.log.String()
+}
+
+// waitLog waits (at most 10 s, by count) for a log line containing s.
+func (e *env) waitLog(s string) bool {
+	for range 100 {
+		if strings.Contains(e.logs(), s) {
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
+}
+
+// metrics reads the sidecar's Prometheus metrics.
+func (e *env) metrics() string {
+	e.t.Helper()
+	res, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/metrics", e.port))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return gjsonBody(res)
 }

@@ -88,6 +88,9 @@ type request struct {
 // send performs r with retries and returns the body of the success answer.
 // Every failure is an *Error.
 func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
+	if c.cfg.DryRun && r.method != http.MethodGet {
+		return c.dryRun(r), nil
+	}
 	rreq, err := c.newRequest(ctx, r)
 	if err != nil {
 		return nil, &Error{Code: CodeBadRequest, Op: r.route, Message: "cannot build request", Err: c.scrubErr(err)}

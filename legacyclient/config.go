@@ -61,6 +61,11 @@ type Config struct {
 	// Observer, when not nil, is told about every attempt and every
 	// client-side rate-limit wait.
 	Observer Observer
+	// DryRun sends reads but no writes: each write (POST, PUT, DELETE) is
+	// logged at info level as the exact call it would have been, bodies
+	// included, and answered as Hector most likely would have (new objects
+	// get id 0). For trying a configuration against production safely.
+	DryRun bool
 }
 
 // Observer receives one call per HTTP attempt and one per client-side

@@ -15,6 +15,30 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParseEntra parses Entra's non-RFC matching filter, which takes
+// three runs of the grammar (outer filter, value filter, suffix).
+func BenchmarkParseEntra(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(`emails[type eq "work"].value eq "ada@contoso.example"`, schema.User); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkParsePath(b *testing.B) {
+	for _, s := range []string{`name.givenName`, ent + `:employeeNumber`, `emails[type eq "work"].value`} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParsePath(s, schema.User); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkMatch(b *testing.B) {
 	doc := decode(b, userJSON)
 	for _, s := range []string{

@@ -68,41 +68,40 @@ func (s *scanner) suffix(peak int) (string, error) {
 	return s.sub(toks).run()
 }
 
-// pathParts is a PATCH path split for the grammar.
+// pathParts is a PATCH path split into its parts.
 type pathParts struct {
-	attr token
+	attr token  // the attribute path
 	vf   int    // index into lexed.vfs, or -1
-	text string // the path as the grammar sees it
+	sub  string // the sub-attribute name after the value filter, or ""
 }
 
 // path scans a PATCH path: attrPath, or attrPath[filter] with an optional
-// ".sub" after it.
+// ".sub" after it. The grammar checks the attribute path and the filter;
+// the sub-attribute name is checked against the schema.
 func (lx *lexed) path(toks []token) (pathParts, error) {
-	p := pathParts{attr: toks[0], vf: -1, text: toks[0].text}
+	p := pathParts{attr: toks[0], vf: -1}
 	if p.attr.kind != kWord {
 		return p, fail("a path starts with an attribute name, found %s", describe(p.attr))
 	}
 	lx.paths = append(lx.paths, p.attr)
-	s := &scanner{lx: lx, toks: toks, i: 2}
+	end := 1
 	if open := toks[1]; open.kind == kLBrack {
+		s := &scanner{lx: lx, toks: toks, i: 2}
 		vf, _, err := s.bracket(open)
 		if err != nil {
 			return p, err
 		}
 		lx.vfs = append(lx.vfs, vf)
-		p.vf = len(lx.vfs) - 1
-		p.text += "[" + marker + ` eq "` + strconv.Itoa(p.vf) + `"]`
-		if t := toks[s.i]; t.kind == kWord && strings.HasPrefix(t.text, ".") {
+		p.vf, end = len(lx.vfs)-1, s.i
+		if t := toks[end]; t.kind == kWord && strings.HasPrefix(t.text, ".") {
 			if len(t.text) == 1 || strings.ContainsAny(t.text[1:], ".:") {
 				return p, fail("invalid sub-attribute %q after \"]\" at position %d", t.text, t.pos+1)
 			}
-			p.text += t.text
-			s.i++
+			p.sub = t.text[1:]
+			end++
 		}
-	} else {
-		s.i = 1
 	}
-	if t := toks[s.i]; t.kind != kEnd {
+	if t := toks[end]; t.kind != kEnd {
 		return p, fail("unexpected %s at position %d", describe(t), t.pos+1)
 	}
 	return p, nil

@@ -57,11 +57,7 @@ func parsePath(s string, rt *schema.ResourceType) (Path, error) {
 	if err != nil {
 		return Path{}, err
 	}
-	lp, err := lib.ParsePath([]byte(parts.text))
-	if err != nil {
-		return Path{}, lx.diagnose("RFC 7644 §3.5.2")
-	}
-	ref, res, err := resolve(rt, joinAttr(lp.AttributePath))
+	ref, res, err := resolvePath(rt, lx, parts)
 	switch {
 	case res == schema.Ignored:
 		return Path{Ignored: true, raw: s}, nil
@@ -78,12 +74,36 @@ func parsePath(s string, rt *schema.ResourceType) (Path, error) {
 		return Path{}, err
 	}
 	p := Path{Ref: ref, Filter: &ValueFilter{root: root}, raw: s}
-	if name := lp.SubAttributeName(); name != "" {
-		if p.Sub = ref.Attr.Sub(name); p.Sub == nil {
-			return Path{}, unknownSub(ref.Path(), ref.Attr, name)
+	if parts.sub != "" {
+		if p.Sub = ref.Attr.Sub(parts.sub); p.Sub == nil {
+			return Path{}, unknownSub(ref.Path(), ref.Attr, parts.sub)
 		}
 	}
 	return p, nil
+}
+
+// resolvePath checks the syntax of a scanned path's attribute with the
+// grammar and resolves it. A leading URN the resource type knows is
+// matched here, not by the grammar, which is slow on long URNs and cannot
+// tell a URN alone from a URN and a name.
+func resolvePath(rt *schema.ResourceType, lx *lexed, parts pathParts) (schema.Ref, schema.Result, error) {
+	text := parts.attr.text
+	uri, rest, known := splitURN(rt, text)
+	if known && rest == "" {
+		return schema.Ref{Schema: schemaByURN(rt, uri)}, schema.Found, nil
+	}
+	if known {
+		text = rest
+	}
+	ap, err := lib.ParseAttrPath([]byte(text))
+	if err != nil {
+		return schema.Ref{}, schema.Unknown, lx.diagnose("RFC 7644 §3.5.2")
+	}
+	text = joinAttr(ap)
+	if known {
+		text = uri + ":" + text
+	}
+	return resolve(rt, text)
 }
 
 // String returns the path in canonical form: names spelt as in the

@@ -50,16 +50,18 @@ const (
 	sConnective              // "and", "or", ")" or the end
 )
 
+// scanner rewrites one token stream: a whole filter, or the filter inside
+// one pair of brackets.
 type scanner struct {
 	lx    *lexed
 	toks  []token
 	i     int
-	inner bool // inside [ ]: "]" ends the scan
-	depth int  // open parentheses, counting those around a value filter
-	base  int  // depth at the start of the scan
-	peak  int  // deepest depth reached
-	last  token
-	b     strings.Builder
+	inner bool            // inside [ ]: "]" ends the scan
+	depth int             // open parentheses, counting those around a value filter
+	base  int             // depth at the start of the scan
+	peak  int             // deepest depth reached
+	last  token           // the last attribute path (and operator), for messages
+	b     strings.Builder // the text for the grammar
 }
 
 // filter rewrites a whole filter for the grammar.

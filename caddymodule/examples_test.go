@@ -1,0 +1,134 @@
+package caddymodule
+
+import (
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/caddyserver/caddy/v2"
+	_ "github.com/caddyserver/caddy/v2/modules/standard"
+
+	_ "github.com/hector-scim/hector-scim/hectorsim/simcaddy"
+)
+
+// exampleCaddyfiles lists the Caddyfiles of examples/ and the production
+// template at the repository root.
+func exampleCaddyfiles(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(filepath.Join("..", "examples"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if !d.IsDir() && (name == "Caddyfile" || strings.HasSuffix(name, ".Caddyfile") || strings.HasSuffix(name, ".caddyfile")) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking examples: %v", err)
+	}
+	root := filepath.Join("..", "Caddyfile")
+	if _, err := os.Stat(root); err == nil {
+		files = append(files, root)
+	}
+	if len(files) == 0 {
+		t.Fatal("examples: got no Caddyfile, want at least the demo")
+	}
+	return files
+}
+
+var (
+	// {$NAME} or {$NAME:default}, expanded when the Caddyfile is adapted.
+	adaptEnvRe = regexp.MustCompile(`\{\$([A-Za-z_][A-Za-z0-9_]*)(:[^}]*)?\}`)
+	// {env.NAME}, expanded at provisioning.
+	runtimeEnvRe = regexp.MustCompile(`\{env\.([A-Za-z_][A-Za-z0-9_]*)\}`)
+)
+
+// setExampleEnv gives every environment variable that a Caddyfile reads a
+// plausible dummy value, except those with a default in the file, which are
+// unset so that the default is what gets tested.
+func setExampleEnv(t *testing.T, body []byte) {
+	t.Helper()
+	defaulted := map[string]bool{}
+	needed := map[string]bool{}
+	for _, m := range adaptEnvRe.FindAllSubmatch(body, -1) {
+		if len(m[2]) > 0 {
+			defaulted[string(m[1])] = true
+		} else {
+			needed[string(m[1])] = true
+		}
+	}
+	for _, m := range runtimeEnvRe.FindAllSubmatch(body, -1) {
+		needed[string(m[1])] = true
+	}
+	for name := range defaulted {
+		if !needed[name] {
+			t.Setenv(name, "") // restores the outer value after the test
+			if err := os.Unsetenv(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for name := range needed {
+		t.Setenv(name, dummyEnvValue(name))
+	}
+}
+
+// dummyEnvValue is a value of the right shape for an environment variable,
+// judged by its name.
+func dummyEnvValue(name string) string {
+	switch n := strings.ToUpper(name); {
+	case strings.Contains(n, "URL"):
+		return "http://127.0.0.1:9/api/v1"
+	case strings.Contains(n, "EXPIRES"):
+		return "2099-01-01T00:00:00Z"
+	case strings.Contains(n, "PORT"):
+		return "8080"
+	case strings.Contains(n, "ADDRESS"):
+		return ":8080"
+	default: // tokens, keys: at least 16 characters
+		return "dummy-" + strings.ToLower(n) + "-0123456789abcdef"
+	}
+}
+
+// TestExamples adapts every example Caddyfile and validates the result as
+// `caddy validate` does: every module is provisioned and validated, nothing
+// listens.
+func TestExamples(t *testing.T) {
+	for _, file := range exampleCaddyfiles(t) {
+		t.Run(filepath.ToSlash(file), func(t *testing.T) {
+			body, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			setExampleEnv(t, body)
+			adapted := adaptCaddyfile(t, file, body)
+			var cfg caddy.Config
+			if err := json.Unmarshal(adapted, &cfg); err != nil {
+				t.Fatalf("decoding adapted config: %v", err)
+			}
+			if cfg.StorageRaw == nil {
+				// keep certificate storage out of the user's home directory
+				cfg.StorageRaw = json.RawMessage(`{"module":"file_system","root":` + jsonString(t, t.TempDir()) + `}`)
+			}
+			if err := caddy.Validate(&cfg); err != nil {
+				t.Errorf("validate %s: got error %v, want none", file, err)
+			}
+		})
+	}
+}
+
+func jsonString(t *testing.T, s string) string {
+	t.Helper()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

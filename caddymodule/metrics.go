@@ -1,0 +1,94 @@
+package caddymodule
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are the handler's Prometheus collectors, registered on Caddy's
+// metrics registry so they appear on Caddy's /metrics. No label carries a
+// user id or a token.
+type metrics struct {
+	requests       *prometheus.CounterVec   // resource, method, status
+	duration       *prometheus.HistogramVec // resource, method
+	hectorCalls    *prometheus.CounterVec   // route, status
+	hectorDuration *prometheus.HistogramVec // route
+	retries        *prometheus.CounterVec   // route
+	rateWait       prometheus.Counter
+	tokenExpiry    *prometheus.GaugeVec   // token (its position in the config)
+	authFailures   *prometheus.CounterVec // reason
+}
+
+const namespace = "hector_scim"
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	buckets := []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 25, 50}
+	return &metrics{
+		requests: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "requests_total",
+			Help: "SCIM requests answered, by resource, method and status."}, []string{"resource", "method", "status"})),
+		duration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: "request_duration_seconds",
+			Help: "Time to answer a SCIM request.", Buckets: buckets}, []string{"resource", "method"})),
+		hectorCalls: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "hector_calls_total",
+			Help: "HTTP attempts to Hector's legacy API, by route and status (0: no answer)."}, []string{"route", "status"})),
+		hectorDuration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: "hector_call_duration_seconds",
+			Help: "Duration of one HTTP attempt to Hector.", Buckets: buckets}, []string{"route"})),
+		retries: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "hector_retries_total",
+			Help: "Attempts to Hector that were retries of a failed one."}, []string{"route"})),
+		rateWait: register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "hector_rate_limit_wait_seconds_total",
+			Help: "Time spent waiting on the client-side rate limit to Hector."})),
+		tokenExpiry: register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: namespace, Name: "token_expiry_timestamp_seconds",
+			Help: "When each configured bearer token expires (Unix time), by its position in the config."}, []string{"token"})),
+		authFailures: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "auth_failures_total",
+			Help: "Requests refused for their credentials, by reason."}, []string{"reason"})),
+	}
+}
+
+// register registers a collector, or returns the one already registered
+// under the same name (several scim handlers in one config, or a reload).
+func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if errors.As(err, &are) {
+			if existing, ok := are.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+	}
+	return c
+}
+
+// hectorObserver feeds Hector calls to the metrics and counts them per SCIM
+// request through a context value.
+type hectorObserver struct{ m *metrics }
+
+type callsKey struct{}
+
+// withCallCounter returns a context that counts the Hector calls made
+// under it.
+func withCallCounter(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, callsKey{}, n), n
+}
+
+func (o hectorObserver) Attempt(ctx context.Context, route string, status int, d time.Duration, retry bool) {
+	o.m.hectorCalls.WithLabelValues(route, strconv.Itoa(status)).Inc()
+	o.m.hectorDuration.WithLabelValues(route).Observe(d.Seconds())
+	if retry {
+		o.m.retries.WithLabelValues(route).Inc()
+	}
+	if n, ok := ctx.Value(callsKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
+func (o hectorObserver) RateWait(_ context.Context, d time.Duration) {
+	o.m.rateWait.Add(d.Seconds())
+}

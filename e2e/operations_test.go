@@ -1,0 +1,63 @@
+package e2e
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestObservability checks, through the real binary: one log line per
+// SCIM request with the Hector calls it made, an audit line per change
+// written to Hector (personal values left out at info level), the
+// Prometheus metrics on Caddy's /metrics, and the start-up check of the
+// configured roles against Hector's GET /roles.
+func TestObservability(t *testing.T) {
+	e := start(t, options{scim: `roles {
+				admin hector_admins
+				wizard hector_wizards
+			}
+			default_role user`})
+	if !e.waitLog(`"configured role is not a Hector role; users cannot be given it","role":"wizard"`) {
+		t.Errorf("no log error for the role Hector does not know:\n%s", e.logs())
+	}
+
+	id := e.must(http.StatusCreated, e.do("POST", "/Users", `{"userName":"ada@contoso.com","name":{"givenName":"Ada"}}`)).get("id").String()
+	e.must(http.StatusOK, e.do("PATCH", "/Users/"+id, patch(`{"op":"Replace","path":"name.givenName","value":"Augusta"},{"op":"Replace","path":"active","value":"False"}`)))
+	e.must(http.StatusNotFound, e.do("GET", "/Users/424242", nil))
+	e.doAuth("GET", "/Users", nil, "Bearer wrong-token-0123456789")
+
+	logs := e.logs()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`"logger":"http.handlers.scim","msg":"scim request","resource":"users","operation":"POST","scim_id":"","status":201,"hector_calls":1,`),
+		regexp.MustCompile(`"msg":"scim request","resource":"users","operation":"PATCH","scim_id":"` + id + `","status":200,"hector_calls":2,.*"outcome":"ok"`),
+		regexp.MustCompile(`"msg":"scim request","resource":"users","operation":"GET","scim_id":"424242","status":404,"hector_calls":1,.*"outcome":"User \\"424242\\" not found"`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","object":"user","action":"create","hector_id":"` + id + `"`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\]`),
+	} {
+		if !want.MatchString(logs) {
+			t.Errorf("no log line matches %s", want)
+		}
+	}
+	if strings.Contains(logs, "Augusta") {
+		t.Errorf("a personal value reached an info log line")
+	}
+
+	m := e.metrics()
+	for _, want := range []string{
+		`hector_scim_requests_total{method="POST",resource="users",status="201"} 1`,
+		`hector_scim_requests_total{method="GET",resource="users",status="404"} 1`,
+		`hector_scim_hector_calls_total{route="PUT /users/{id}",status="200"} 1`,
+		`hector_scim_hector_calls_total{route="GET /users/{id}",status="404"} 1`,
+		`hector_scim_auth_failures_total{reason="invalid"} 1`,
+		`hector_scim_request_duration_seconds_bucket{method="PATCH",resource="users",le=`,
+		"hector_scim_hector_rate_limit_wait_seconds_total 0",
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(m, "scim_id") || strings.Contains(m, "user_id") || strings.Contains(m, Token) {
+		t.Errorf("a metric label carries a user id or the token")
+	}
+}
