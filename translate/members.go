@@ -107,6 +107,7 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d mem
 	deprov := g.ExternalID != "" && len(d.remove) > 0
 	if roles || deprov {
 		ids := append(slices.Clone(d.add), d.remove...)
+		defer s.locks.lockMany("user", ids)()
 		recs, err := s.fetchUsers(ctx, ids)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package translate
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -84,6 +85,24 @@ type keyedMutex struct {
 type keyedLock struct {
 	sync.Mutex
 	refs int
+}
+
+// lockMany locks several objects of one kind, in ascending id order so
+// that two callers can never wait on each other, and returns the function
+// that unlocks them all.
+func (k *keyedMutex) lockMany(kind string, ids []int64) func() {
+	sorted := slices.Clone(ids)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	unlocks := make([]func(), 0, len(sorted))
+	for _, id := range sorted {
+		unlocks = append(unlocks, k.lock(kind, id))
+	}
+	return func() {
+		for _, u := range unlocks {
+			u()
+		}
+	}
 }
 
 // lock locks key and returns its unlock function.

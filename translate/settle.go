@@ -81,50 +81,39 @@ func recID(rec []byte) int64 {
 	return v.ID
 }
 
-// memberRecords yields the Hector records of group g's members: through
-// the member list and one GET each, or by scanning every user when that
-// costs fewer calls.
+// memberRecords calls fn for each member of group g with their Hector
+// record, read again under the member's lock so that a concurrent PATCH of
+// the same user in this process is never overwritten. Members are found
+// through the member list, or by scanning every user when that costs
+// fewer calls; fn runs for several members at once.
 func (s *Service) memberRecords(ctx context.Context, g legacyclient.Group, fn func(int64, json.RawMessage) error) error {
-	if g.MemberCount == 0 {
-		return nil
-	}
-	if g.MemberCount > MaxResults {
-		page, err := s.hector.ListUsers(ctx, legacyclient.UserQuery{}, 1, 1)
-		if err != nil {
-			return err
-		}
-		if (page.Total+MaxResults-1)/MaxResults < g.MemberCount {
-			var ferr error
-			err := s.scanAllUsers(ctx, func(id int64, rec json.RawMessage) {
-				if ferr == nil && inGroup(rec, g.ID) {
-					ferr = fn(id, rec)
-				}
-			})
-			if err != nil {
-				return err
-			}
-			return ferr
-		}
-	}
-	var ids []int64
-	for m, err := range s.hector.Members(ctx, g.ID) {
-		if err != nil {
-			return err
-		}
-		ids = append(ids, m.ID)
-	}
-	recs, err := s.fetchUsers(ctx, ids)
+	ids, err := s.memberIDs(ctx, g)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		if rec := recs[id]; rec != nil {
-			if err := fn(id, rec); err != nil {
-				return err
-			}
+	return forEach(ctx, ids, func(ctx context.Context, uid int64) error {
+		defer s.locks.lock("user", uid)()
+		rec, err := s.hector.GetUser(ctx, uid)
+		if legacyclient.IsNotFound(err) {
+			return nil
 		}
+		if err != nil {
+			return err
+		}
+		return fn(uid, rec)
+	})
+}
+
+// memberIDs lists the ids of group g's members.
+func (s *Service) memberIDs(ctx context.Context, g legacyclient.Group) ([]int64, error) {
+	var ids []int64
+	for m, err := range s.hector.Members(ctx, g.ID) {
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, m.ID)
 	}
-	return nil
+	return ids, nil
 }
 
 // settleRename recomputes the roles of a role group's members when it is
