@@ -49,6 +49,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		max_body <size>                       # default 1MiB
 //		deadline <duration>                   # default 50s
 //		user_field <hector field> <scim attribute>…  # repeatable
+//		auth_failure_limit <n> <window>       # default 10 1m, per client address
 //		dry_run                               # reads only; writes are logged, not sent
 //		log_personal_data                     # personal values in audit lines at info
 //	}
@@ -84,20 +85,21 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true}
 
 var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
-	"base_path":         parseBasePath,
-	"token":             parseToken,
-	"token_sha256":      parseToken,
-	"legacy":            parseLegacy,
-	"roles":             parseRoles,
-	"default_role":      parseDefaultRole,
-	"overwrite_roles":   parseOverwriteRoles,
-	"on_delete":         parseOnDelete,
-	"max_filter_scan":   parseMaxFilterScan,
-	"max_body":          parseMaxBody,
-	"deadline":          parseDeadline,
-	"user_field":        parseUserField,
-	"dry_run":           func(h *Handler, d *caddyfile.Dispenser) error { return parseFlag(d, &h.DryRun) },
-	"log_personal_data": func(h *Handler, d *caddyfile.Dispenser) error { return parseFlag(d, &h.LogPersonalData) },
+	"base_path":          parseBasePath,
+	"token":              parseToken,
+	"token_sha256":       parseToken,
+	"legacy":             parseLegacy,
+	"roles":              parseRoles,
+	"default_role":       parseDefaultRole,
+	"overwrite_roles":    parseOverwriteRoles,
+	"on_delete":          parseOnDelete,
+	"max_filter_scan":    parseMaxFilterScan,
+	"max_body":           parseMaxBody,
+	"deadline":           parseDeadline,
+	"user_field":         parseUserField,
+	"auth_failure_limit": parseAuthFailureLimit,
+	"dry_run":            func(h *Handler, d *caddyfile.Dispenser) error { return parseFlag(d, &h.DryRun) },
+	"log_personal_data":  func(h *Handler, d *caddyfile.Dispenser) error { return parseFlag(d, &h.LogPersonalData) },
 }
 
 // parseFlag reads an option that takes no argument.
@@ -355,3 +357,20 @@ func parseUserField(h *Handler, d *caddyfile.Dispenser) error {
 
 // Interface guard.
 var _ caddyfile.Unmarshaler = (*Handler)(nil)
+
+func parseAuthFailureLimit(h *Handler, d *caddyfile.Dispenser) error {
+	args := d.RemainingArgs()
+	if len(args) != 2 {
+		return d.ArgErr()
+	}
+	n, err := strconv.Atoi(args[0])
+	if err != nil || n < 1 {
+		return d.Errf("auth_failure_limit: the number of failures must be a positive integer: %q", args[0])
+	}
+	window, err := caddy.ParseDuration(args[1])
+	if err != nil || window <= 0 {
+		return d.Errf("auth_failure_limit: the window must be a positive duration: %q", args[1])
+	}
+	h.AuthFailures, h.AuthFailureWindow = n, caddy.Duration(window)
+	return nil
+}

@@ -70,16 +70,22 @@ type Handler struct {
 	// the exact Hector call it would have been, and the SCIM answer is what
 	// it would have been. For trying a mapping against production safely.
 	DryRun bool `json:"dry_run,omitempty"`
+	// AuthFailures is how many authentication failures one client address
+	// may make per AuthFailureWindow before it gets 429. Default: 10.
+	AuthFailures int `json:"auth_failures,omitempty"`
+	// AuthFailureWindow is the window of AuthFailures. Default: 1m.
+	AuthFailureWindow caddy.Duration `json:"auth_failure_window,omitempty"`
 	// LogPersonalData puts the values of personal fields (names, emails,
 	// …) in audit lines at info level; without it they appear only when
 	// the audit logger is at debug level.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
-	logger  *zap.Logger
-	metrics *metrics
-	auth    *authenticator
-	service *translate.Service
-	stop    chan struct{}
+	logger   *zap.Logger
+	metrics  *metrics
+	throttle *failureLimiter
+	auth     *authenticator
+	service  *translate.Service
+	stop     chan struct{}
 }
 
 // Token is one accepted bearer token: the secret itself (a placeholder such
@@ -141,6 +147,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	h.auth = auth
 	auth.exportExpiries(h.metrics.tokenExpiry)
+	h.warnLiteralSecrets()
+	h.throttle = newFailureLimiter(h.AuthFailures, time.Duration(h.AuthFailureWindow), time.Now)
 	client, err := h.newClient(repl)
 	if err != nil {
 		return err
@@ -165,6 +173,20 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	return nil
 }
 
+// warnLiteralSecrets warns about secrets written literally in the config:
+// they then sit in the JSON config, which Caddy logs at debug level.
+func (h *Handler) warnLiteralSecrets() {
+	for i, t := range h.Tokens {
+		if t.Secret != "" && !strings.Contains(t.Secret, "{") {
+			h.logger.Warn("a scim token is written literally in the config; use {env.NAME}, {file.path} or token_sha256 to keep it out of the config and its logs",
+				zap.Int("token", i+1))
+		}
+	}
+	if h.Legacy.APIKey != "" && !strings.Contains(h.Legacy.APIKey, "{") {
+		h.logger.Warn("the legacy api_key is written literally in the config; use {env.NAME} or {file.path}")
+	}
+}
+
 func (h *Handler) setDefaults() {
 	if h.BasePath == "" {
 		h.BasePath = DefaultBasePath
@@ -181,6 +203,12 @@ func (h *Handler) setDefaults() {
 	}
 	if h.MaxFilterScan == 0 {
 		h.MaxFilterScan = translate.DefaultMaxFilterScan
+	}
+	if h.AuthFailures <= 0 {
+		h.AuthFailures = DefaultAuthFailures
+	}
+	if h.AuthFailureWindow <= 0 {
+		h.AuthFailureWindow = caddy.Duration(DefaultAuthFailureWindow)
 	}
 }
 

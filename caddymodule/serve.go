@@ -80,17 +80,8 @@ func (h *Handler) segments(p string) ([]string, bool) {
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) int {
-	switch res, idx := h.auth.check(r); res {
-	case authMissing:
-		h.metrics.authFailures.WithLabelValues("missing").Inc()
-		return writeSCIMError(w, http.StatusUnauthorized, "", "a bearer token is required")
-	case authInvalid:
-		h.metrics.authFailures.WithLabelValues("invalid").Inc()
-		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid")
-	case authExpired:
-		h.metrics.authFailures.WithLabelValues("expired").Inc()
-		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
-		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired")
+	if status, ok := h.authenticate(w, r); !ok {
+		return status
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(h.Deadline))
 	defer cancel()
@@ -192,4 +183,31 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, errorf(http.StatusBadRequest, translate.InvalidSyntax, "the body is empty")
 	}
 	return body, nil
+}
+
+// authenticate checks the bearer token. An address past its limit of
+// failures gets 429 without its token being checked.
+func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, bool) {
+	addr := clientAddr(r)
+	if blocked, wait := h.throttle.blocked(addr); blocked {
+		h.metrics.authFailures.WithLabelValues("throttled").Inc()
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		return writeSCIMError(w, http.StatusTooManyRequests, "", "too many authentication failures from this address; retry later"), false
+	}
+	res, idx := h.auth.check(r)
+	if res == authOK {
+		return 0, true
+	}
+	h.throttle.fail(addr)
+	switch res {
+	case authMissing:
+		h.metrics.authFailures.WithLabelValues("missing").Inc()
+		return writeSCIMError(w, http.StatusUnauthorized, "", "a bearer token is required"), false
+	case authExpired:
+		h.metrics.authFailures.WithLabelValues("expired").Inc()
+		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
+		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired"), false
+	}
+	h.metrics.authFailures.WithLabelValues("invalid").Inc()
+	return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid"), false
 }

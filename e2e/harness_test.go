@@ -5,6 +5,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -101,9 +102,9 @@ http://127.0.0.1:%d {
 	}
 	route /scim/v2/* {
 		scim {
-			token %s
+			token {env.E2E_SCIM_TOKEN}
 			legacy %s {
-				api_key %s
+				api_key {env.E2E_HECTOR_KEY}
 				timeout 5s
 				retries 3
 				rate %s
@@ -112,7 +113,7 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, logOption(o.debug), port, Token, srv.URL, APIKey, rateOption(o.rate), o.scim)
+`, logOption(o.debug), port, srv.URL, rateOption(o.rate), o.scim)
 	path := filepath.Join(dir, "Caddyfile")
 	if err := os.WriteFile(path, []byte(caddyfile), 0o600); err != nil {
 		t.Fatal(err)
@@ -120,7 +121,8 @@ http://127.0.0.1:%d {
 	e := &env{t: t, sim: sim, simURL: srv.URL, port: port, base: fmt.Sprintf("http://127.0.0.1:%d/scim/v2", port), log: &bytes.Buffer{}, http: &http.Client{Timeout: 70 * time.Second}}
 	e.cmd = exec.Command(binary, "run", "--config", path, "--adapter", "caddyfile")
 	e.cmd.Stdout, e.cmd.Stderr = e.logw(), e.logw()
-	e.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	e.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir,
+		"E2E_SCIM_TOKEN="+Token, "E2E_HECTOR_KEY="+APIKey)
 	if err := e.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -310,4 +312,10 @@ func (e *env) metrics() string {
 		e.t.Fatal(err)
 	}
 	return gjsonBody(res)
+}
+
+// dialFrom dials from a given local loopback address.
+func dialFrom(ip string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	return d.DialContext
 }
