@@ -60,9 +60,8 @@ type env struct {
 	simURL string // the simulator's base URL
 	port   int
 	base   string // the SCIM base URL
-	log    *bytes.Buffer
-	logMu  sync.Mutex
-	cmd    *exec.Cmd
+	admin  string // the admin endpoint, when enabled
+	*proc         // the process the tests talk to
 	http   *http.Client
 }
 
@@ -72,11 +71,22 @@ type options struct {
 	scim  string // extra lines inside the scim block
 	debug bool   // debug logging
 	rate  string // the legacy client's rate; default 0 (no client-side limit)
+	admin bool   // enable the admin endpoint (for reloads)
 }
 
 // start runs the simulator in-process and the binary with a Caddyfile whose
 // scim block points at it.
 func start(t *testing.T, o options) *env {
+	t.Helper()
+	e := newEnv(t, o)
+	e.port = freePort(t)
+	e.base = fmt.Sprintf("http://127.0.0.1:%d/scim/v2", e.port)
+	e.proc = e.launch(sidecarCaddyfile(o, e.port, e.simURL, e.adminAddr(o)), e.port)
+	return e
+}
+
+// newEnv starts the simulator.
+func newEnv(t *testing.T, o options) *env {
 	t.Helper()
 	o.sim.APIKey = APIKey
 	if o.sim.Roles == nil {
@@ -88,10 +98,28 @@ func start(t *testing.T, o options) *env {
 	}
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
-	port := freePort(t)
-	dir := t.TempDir()
-	caddyfile := fmt.Sprintf(`{
-	admin off
+	return &env{t: t, sim: sim, simURL: srv.URL, http: &http.Client{Timeout: 70 * time.Second}}
+}
+
+// adminAddr picks the admin endpoint's address when the test wants one.
+func (e *env) adminAddr(o options) string {
+	if !o.admin {
+		return ""
+	}
+	if e.admin == "" {
+		e.admin = fmt.Sprintf("127.0.0.1:%d", freePort(e.t))
+	}
+	return e.admin
+}
+
+// sidecarCaddyfile is the Caddyfile of one sidecar on port.
+func sidecarCaddyfile(o options, port int, simURL, admin string) string {
+	adminLine := "admin off"
+	if admin != "" {
+		adminLine = "admin " + admin
+	}
+	return fmt.Sprintf(`{
+	%s
 	persist_config off
 	default_bind 127.0.0.1
 	%s
@@ -113,28 +141,43 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, logOption(o.debug), port, srv.URL, rateOption(o.rate), o.scim)
-	path := filepath.Join(dir, "Caddyfile")
-	if err := os.WriteFile(path, []byte(caddyfile), 0o600); err != nil {
+`, adminLine, logOption(o.debug), port, simURL, rateOption(o.rate), o.scim)
+}
+
+// proc is one running hector-scim process.
+type proc struct {
+	cmd   *exec.Cmd
+	path  string // its Caddyfile
+	log   *bytes.Buffer
+	logMu sync.Mutex
+}
+
+// launch writes a Caddyfile and runs the binary with it, until the test
+// ends; it returns once the process listens on port.
+func (e *env) launch(caddyfile string, port int) *proc {
+	t := e.t
+	t.Helper()
+	dir := t.TempDir()
+	p := &proc{path: filepath.Join(dir, "Caddyfile"), log: &bytes.Buffer{}}
+	if err := os.WriteFile(p.path, []byte(caddyfile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, sim: sim, simURL: srv.URL, port: port, base: fmt.Sprintf("http://127.0.0.1:%d/scim/v2", port), log: &bytes.Buffer{}, http: &http.Client{Timeout: 70 * time.Second}}
-	e.cmd = exec.Command(binary, "run", "--config", path, "--adapter", "caddyfile")
-	e.cmd.Stdout, e.cmd.Stderr = e.logw(), e.logw()
-	e.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir,
+	p.cmd = exec.Command(binary, "run", "--config", p.path, "--adapter", "caddyfile")
+	p.cmd.Stdout, p.cmd.Stderr = p.logw(), p.logw()
+	p.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir,
 		"E2E_SCIM_TOKEN="+Token, "E2E_HECTOR_KEY="+APIKey)
-	if err := e.cmd.Start(); err != nil {
+	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = e.cmd.Process.Kill()
-		_, _ = e.cmd.Process.Wait()
+		_ = p.cmd.Process.Kill()
+		_, _ = p.cmd.Process.Wait()
 		if t.Failed() {
-			t.Logf("hector-scim output:\n%s", e.logs())
+			t.Logf("hector-scim output (%s):\n%s", p.path, p.logs())
 		}
 	})
-	e.waitReady(port)
-	return e
+	p.waitReady(t, port)
+	return p
 }
 
 func rateOption(rate string) string {
@@ -161,20 +204,22 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// waitReady polls until the sidecar answers (at most 30 s, by count).
-func (e *env) waitReady(port int) {
+// waitReady polls until the process listens on port (at most 30 s, by
+// count).
+func (p *proc) waitReady(t *testing.T, port int) {
+	t.Helper()
 	for range 300 {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 100*time.Millisecond)
 		if err == nil {
 			c.Close()
 			return
 		}
-		if e.cmd.ProcessState != nil {
+		if p.cmd.ProcessState != nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	e.t.Fatalf("hector-scim did not start:\n%s", e.logs())
+	t.Fatalf("hector-scim did not start:\n%s", p.logs())
 }
 
 // resp is a SCIM answer.
@@ -195,6 +240,21 @@ func (e *env) do(method, path string, body any) resp {
 
 func (e *env) doAuth(method, path string, body any, auth string) resp {
 	e.t.Helper()
+	r, err := e.send(method, path, body, auth)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	return r
+}
+
+// tryDo sends a request and reports a transport failure as status 0,
+// without failing the test.
+func (e *env) tryDo(method, path string, body any) resp {
+	r, _ := e.send(method, path, body, "Bearer "+Token)
+	return r
+}
+
+func (e *env) send(method, path string, body any, auth string) (resp, error) {
 	var rd io.Reader
 	switch b := body.(type) {
 	case string:
@@ -204,7 +264,7 @@ func (e *env) doAuth(method, path string, body any, auth string) resp {
 	}
 	req, err := http.NewRequest(method, e.base+path, rd)
 	if err != nil {
-		e.t.Fatal(err)
+		return resp{}, err
 	}
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
@@ -214,14 +274,14 @@ func (e *env) doAuth(method, path string, body any, auth string) resp {
 	}
 	res, err := e.http.Do(req)
 	if err != nil {
-		e.t.Fatalf("%s %s: %v", method, path, err)
+		return resp{}, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatalf("%s %s: reading body: %v", method, path, err)
+		return resp{}, err
 	}
-	return resp{status: res.StatusCode, header: res.Header, body: b}
+	return resp{status: res.StatusCode, header: res.Header, body: b}, nil
 }
 
 // must checks the status of an answer and returns it.
@@ -277,20 +337,20 @@ func gjsonBody(res *http.Response) string {
 }
 
 // logw is the process's output writer; logs reads it safely.
-func (e *env) logw() io.Writer { return lockedWriter{e} }
+func (p *proc) logw() io.Writer { return lockedWriter{p} }
 
-type lockedWriter struct{ e *env }
+type lockedWriter struct{ p *proc }
 
-func (w lockedWriter) Write(p []byte) (int, error) {
-	w.e.logMu.Lock()
-	defer w.e.logMu.Unlock()
-	return w.e.log.Write(p)
+func (w lockedWriter) Write(b []byte) (int, error) {
+	w.p.logMu.Lock()
+	defer w.p.logMu.Unlock()
+	return w.p.log.Write(b)
 }
 
-func (e *env) logs() string {
-	e.logMu.Lock()
-	defer e.logMu.Unlock()
-	return e.log.String()
+func (p *proc) logs() string {
+	p.logMu.Lock()
+	defer p.logMu.Unlock()
+	return p.log.String()
 }
 
 // waitLog waits (at most 10 s, by count) for a log line containing s.

@@ -101,22 +101,44 @@ func (s *Service) replacementDelta(ctx context.Context, g legacyclient.Group, se
 // changeMembers adds and removes members. When the group grants a role,
 // the added and removed users' roles are recomputed; when it is
 // synchronized, a removed user left in no synchronized group is disabled.
-// A group that grants no role costs no per-user call for adds.
+// That user work happens twice: before the member calls (so that a retry
+// after a failure finishes it) and after them, from fresh records (so that
+// concurrent changes by other replicas converge: the last to verify sees
+// every membership). A group that grants no role costs no per-user call
+// for adds.
 func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d memberDelta) error {
 	roles := s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(g.Name)
 	deprov := g.ExternalID != "" && len(d.remove) > 0
-	if roles || deprov {
-		ids := append(slices.Clone(d.add), d.remove...)
-		defer s.locks.lockMany("user", ids)()
-		recs, err := s.fetchUsers(ctx, ids)
-		if err != nil {
-			return err
-		}
-		if err := s.settleMembers(ctx, g, d, recs, roles); err != nil {
-			return err
-		}
-		d.remove = slices.DeleteFunc(d.remove, func(id int64) bool { return recs[id] == nil || !inGroup(recs[id], g.ID) })
+	if !roles && !deprov {
+		return s.memberCalls(ctx, g, d)
 	}
+	ids := append(slices.Clone(d.add), d.remove...)
+	defer s.locks.lockMany("user", ids)()
+	recs, err := s.fetchUsers(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if err := s.settleMembers(ctx, g, d, recs, roles, false); err != nil {
+		return err
+	}
+	d.remove = slices.DeleteFunc(d.remove, func(id int64) bool { return recs[id] == nil || !inGroup(recs[id], g.ID) })
+	if err := s.memberCalls(ctx, g, d); err != nil {
+		return err
+	}
+	// Verify only the real changes: not re-adds, not removals of non-members.
+	changed := memberDelta{remove: d.remove}
+	changed.add = slices.DeleteFunc(slices.Clone(d.add), func(id int64) bool { return recs[id] == nil || inGroup(recs[id], g.ID) })
+	if len(changed.add)+len(changed.remove) == 0 {
+		return nil
+	}
+	if recs, err = s.fetchUsers(ctx, append(slices.Clone(changed.add), changed.remove...)); err != nil {
+		return err
+	}
+	return s.settleMembers(ctx, g, changed, recs, roles, true)
+}
+
+// memberCalls makes the Hector member calls of a change.
+func (s *Service) memberCalls(ctx context.Context, g legacyclient.Group, d memberDelta) error {
 	if len(d.add) > 0 {
 		if err := s.hector.AddMembers(ctx, g.ID, d.add); err != nil {
 			return groupErr(err, idString(g.ID))
@@ -148,8 +170,10 @@ func changed(field, before, after string) FieldChange {
 }
 
 // settleMembers writes the role and status changes a membership change
-// causes, before the member calls.
-func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d memberDelta, recs map[int64]json.RawMessage, roles bool) error {
+// causes. Before the member calls (after false), the records show the
+// users as they were; after them (after true), as they are, with whatever
+// other replicas changed meanwhile.
+func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d memberDelta, recs map[int64]json.RawMessage, roles, after bool) error {
 	var sync *syncSet
 	if g.ExternalID != "" && len(d.remove) > 0 {
 		sync = &syncSet{s: s}
@@ -161,17 +185,16 @@ func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d mem
 	ids := append(slices.Clone(d.add), d.remove...)
 	return forEach(ctx, ids, func(ctx context.Context, uid int64) error {
 		rec := recs[uid]
-		if rec == nil || inGroup(rec, g.ID) != removed[uid] {
+		if rec == nil || inGroup(rec, g.ID) != (removed[uid] != after) {
 			return nil // unknown user, re-add or removal of a non-member: nothing to settle
 		}
-		before := groupNames(rec, 0)
-		var after []string
+		was, is := groupNames(rec, g.ID), groupNames(rec, g.ID)
 		if removed[uid] {
-			after = groupNames(rec, g.ID)
+			was = append(was, g.Name)
 		} else {
-			after = append(slices.Clone(before), g.Name)
+			is = append(is, g.Name)
 		}
-		return s.settleUser(ctx, uid, rec, before, after, roles, sync, g.ID)
+		return s.settleUser(ctx, uid, rec, was, is, roles, sync, g.ID)
 	})
 }
 

@@ -136,17 +136,35 @@ func isMessageKey(k string) bool {
 // that keep reports false for (accepted and ignored).
 func applyOps(doc map[string]any, ops []Operation, keep func(schema.Ref) bool) error {
 	for _, o := range ops {
-		if o.Path.Ignored || !keep(o.Path.Ref) {
+		if o.Path.Ignored {
 			continue
 		}
 		if o.Path.Ref.Attr.Mutability == schema.ReadOnly {
 			return badRequest(Mutability, "%s is read-only", o.Path.String())
+		}
+		if !keep(o.Path.Ref) {
+			if err := checkValue(o); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := applyOp(doc, o); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkValue checks the type of the value of an operation that is not
+// applied (its attribute is not stored), so that it is refused as an
+// applied one would be.
+func checkValue(o Operation) error {
+	if o.Op == "remove" {
+		return nil
+	}
+	target, name := targetAttr(o.Path)
+	_, err := coerceTarget(o.Path, target, o.Value, name)
+	return err
 }
 
 func applyOp(doc map[string]any, o Operation) error {

@@ -60,11 +60,11 @@ func normalizeExtension(doc Resource, uri string, v any, rt *schema.ResourceType
 }
 
 func putAttr(doc Resource, ref schema.Ref, v any, keep func(schema.Ref) bool) error {
-	if ref.Attr.Mutability == schema.ReadOnly || !keep(ref) {
+	if ref.Attr.Mutability == schema.ReadOnly {
 		return nil
 	}
 	c, err := coerce(ref.Attr, v, ref.Path())
-	if err != nil || c == nil {
+	if err != nil || c == nil || !keep(ref) {
 		return err
 	}
 	container(doc, ref, true)[ref.Attr.Name] = c

@@ -3,8 +3,10 @@ package translate
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
@@ -69,7 +71,9 @@ func coerceComplex(a *schema.Attribute, v any, name string) (any, error) {
 		if len(t) == 0 {
 			return nil, nil
 		}
-		return coerceComplex(a, t[0], name)
+		if _, nested := t[0].([]any); !nested {
+			return coerceComplex(a, t[0], name)
+		}
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, sv := range t {
@@ -103,14 +107,11 @@ func coerceSimple(t schema.Type, v any, name string) (any, error) {
 		}
 		return nil, badRequest(InvalidValue, "%s must be a number", name)
 	}
-	switch s := v.(type) {
-	case string:
+	if s, ok := v.(string); ok {
 		if s == "" {
 			return nil, nil
 		}
 		return s, nil
-	case json.Number:
-		return s.String(), nil
 	}
 	return nil, badRequest(InvalidValue, "%s must be a string", name)
 }
@@ -155,13 +156,16 @@ func sortedKeys[V any](m map[string]V) []string {
 // decodeJSON decodes a request body into a generic value, keeping numbers
 // exact.
 func decodeJSON(body []byte) (any, error) {
+	if !utf8.Valid(body) {
+		return nil, badRequest(InvalidSyntax, "the body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		return nil, badRequest(InvalidSyntax, "the body is not valid JSON: %v", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, badRequest(InvalidSyntax, "the body holds more than one JSON value")
 	}
 	return v, nil
