@@ -118,7 +118,8 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d mem
 	if err != nil {
 		return err
 	}
-	if err := s.settleMembers(ctx, g, d, recs, roles, false); err != nil {
+	st := settlement{roles: roles, ledger: &roleLedger{}}
+	if err := s.settleMembers(ctx, g, d, recs, false, st); err != nil {
 		return err
 	}
 	d.remove = slices.DeleteFunc(d.remove, func(id int64) bool { return recs[id] == nil || !inGroup(recs[id], g.ID) })
@@ -134,7 +135,7 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d mem
 	if recs, err = s.fetchUsers(ctx, append(slices.Clone(changed.add), changed.remove...)); err != nil {
 		return err
 	}
-	return s.settleMembers(ctx, g, changed, recs, roles, true)
+	return s.settleMembers(ctx, g, changed, recs, true, st)
 }
 
 // memberCalls makes the Hector member calls of a change.
@@ -173,10 +174,10 @@ func changed(field, before, after string) FieldChange {
 // causes. Before the member calls (after false), the records show the
 // users as they were; after them (after true), as they are, with whatever
 // other replicas changed meanwhile.
-func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d memberDelta, recs map[int64]json.RawMessage, roles, after bool) error {
-	var sync *syncSet
+func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d memberDelta, recs map[int64]json.RawMessage, after bool, st settlement) error {
+	st.sync, st.leaving = nil, g.ID
 	if g.ExternalID != "" && len(d.remove) > 0 {
-		sync = &syncSet{s: s}
+		st.sync = &syncSet{s: s}
 	}
 	removed := make(map[int64]bool, len(d.remove))
 	for _, id := range d.remove {
@@ -194,33 +195,97 @@ func (s *Service) settleMembers(ctx context.Context, g legacyclient.Group, d mem
 		} else {
 			is = append(is, g.Name)
 		}
-		return s.settleUser(ctx, uid, rec, was, is, roles, sync, g.ID)
+		if !removed[uid] {
+			leaving := st
+			leaving.sync = nil // joining a group never disables
+			return s.settleUser(ctx, uid, rec, was, is, leaving)
+		}
+		return s.settleUser(ctx, uid, rec, was, is, st)
 	})
 }
 
-// settleUser writes one user's new role (when roles) and status (when sync
-// is set and the user is left in no synchronized group but leaving).
-func (s *Service) settleUser(ctx context.Context, uid int64, rec json.RawMessage, before, after []string, roles bool, sync *syncSet, leaving int64) error {
+// settlement is what settleUser needs to know about the change.
+type settlement struct {
+	roles   bool     // the change may move roles
+	sync    *syncSet // set when a leaving user may have to be disabled
+	leaving int64    // the group being left, if any
+	ledger  *roleLedger
+}
+
+// roleLedger remembers the roles and statuses one request wrote, so that
+// its own verification pass can tell them from values set by hand (or by
+// the IdP), and correct them.
+type roleLedger struct {
+	mu     sync.Mutex
+	values map[string]string // "role/42" → "staff", "status/42" → "disabled"
+}
+
+func ledgerKey(field string, uid int64) string { return field + "/" + idString(uid) }
+
+func (l *roleLedger) put(field string, uid int64, v string) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.values == nil {
+		l.values = map[string]string{}
+	}
+	l.values[ledgerKey(field, uid)] = v
+}
+
+func (l *roleLedger) owns(field string, uid int64, v string) bool {
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	got, ok := l.values[ledgerKey(field, uid)]
+	return ok && got == v
+}
+
+// settleUser writes one user's new role and status: the role by the
+// rules (a role this request wrote itself counts as given by the rules),
+// and "disabled" when the user leaves their last synchronized group.
+func (s *Service) settleUser(ctx context.Context, uid int64, rec json.RawMessage, before, after []string, st settlement) error {
 	fields := map[string]any{}
-	if roles {
-		if role, changed := s.cfg.Roles.Next(gjson.GetBytes(rec, "role").String(), before, after); changed {
+	if st.roles {
+		current := gjson.GetBytes(rec, "role").String()
+		role, changed := s.cfg.Roles.Next(current, before, after)
+		if !changed && st.ledger.owns("role", uid, current) {
+			if want := s.cfg.Roles.Compute(after); want != "" && want != current {
+				role, changed = want, true
+			}
+		}
+		if changed {
 			fields["role"] = role
 		}
 	}
-	if sync != nil {
-		stays, err := sync.anyOf(ctx, groupIDs(rec, leaving))
+	if st.sync != nil {
+		stays, err := st.sync.anyOf(ctx, groupIDs(rec, st.leaving))
 		if err != nil {
 			return err
 		}
-		if !stays {
+		status := gjson.GetBytes(rec, "status").String()
+		switch {
+		case !stays && status != "disabled":
 			fields["status"] = "disabled"
+		case stays && status == "disabled" && st.ledger.owns("status", uid, "disabled"):
+			fields["status"] = "active" // this request disabled them too early: another replica added a group
 		}
 	}
 	if len(fields) == 0 {
 		return nil
 	}
-	_, err := s.writeUser(ctx, uid, rec, fields)
-	return err
+	if _, err := s.writeUser(ctx, uid, rec, fields); err != nil {
+		return err
+	}
+	for _, f := range []string{"role", "status"} {
+		if v, ok := fields[f].(string); ok {
+			st.ledger.put(f, uid, v)
+		}
+	}
+	return nil
 }
 
 // inGroup reports whether a Hector user record lists group gid.

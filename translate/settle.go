@@ -128,19 +128,18 @@ func (s *Service) settleRename(ctx context.Context, g legacyclient.Group, newNam
 			}
 			after = append(after, n)
 		}
-		return s.settleUser(ctx, uid, rec, before, after, true, nil, 0)
+		return s.settleUser(ctx, uid, rec, before, after, settlement{roles: true})
 	})
 }
 
 // settleDeletion applies to every member what leaving the group means,
 // before the group is deleted.
 func (s *Service) settleDeletion(ctx context.Context, g legacyclient.Group) error {
-	roles := s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(g.Name)
-	var sync *syncSet
+	st := settlement{roles: s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(g.Name), leaving: g.ID}
 	if g.ExternalID != "" {
-		sync = &syncSet{s: s}
+		st.sync = &syncSet{s: s}
 	}
 	return s.memberRecords(ctx, g, func(uid int64, rec json.RawMessage) error {
-		return s.settleUser(ctx, uid, rec, groupNames(rec, 0), groupNames(rec, g.ID), roles, sync, g.ID)
+		return s.settleUser(ctx, uid, rec, groupNames(rec, 0), groupNames(rec, g.ID), st)
 	})
 }
