@@ -99,11 +99,7 @@ func (c *idp) run(t *testing.T, d directory, maxCycles int) map[int]string {
 			return ok
 		})
 		if len(pendingUsers) == 0 {
-			for g := range pendingMembers {
-				if c.syncGroup(g, d.groups[g], ids, groupIDs) {
-					delete(pendingMembers, g)
-				}
-			}
+			c.syncGroups(d, ids, groupIDs, pendingMembers)
 		}
 		if len(pendingUsers) == 0 && len(pendingMembers) == 0 {
 			t.Logf("provisioned in %d cycles", cycle)
@@ -112,6 +108,37 @@ func (c *idp) run(t *testing.T, d directory, maxCycles int) map[int]string {
 	}
 	t.Fatalf("not provisioned after %d cycles: %d users and %d groups left", maxCycles, len(pendingUsers), len(pendingMembers))
 	return nil
+}
+
+// runConcurrentGroups is run; groups are pushed in parallel, as Entra
+// does.
+func (c *idp) runConcurrentGroups(t *testing.T, d directory, maxCycles int) map[int]string {
+	return c.run(t, d, maxCycles)
+}
+
+// syncGroups pushes every pending group at once, one goroutine each.
+func (c *idp) syncGroups(d directory, ids map[int]string, groupIDs map[string]string, pending map[string]bool) {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for g := range pending {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			gid := groupIDs[g]
+			mu.Unlock()
+			gid, ok := c.syncGroup(g, gid, d.groups[g], ids)
+			mu.Lock()
+			defer mu.Unlock()
+			if gid != "" {
+				groupIDs[g] = gid
+			}
+			if ok {
+				delete(pending, g)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // parallel runs fn over items with the IdP's workers and returns the items
@@ -162,24 +189,22 @@ func (c *idp) syncUser(u wantUser) (string, bool) {
 }
 
 // syncGroup looks the group up, creates it, and adds its members in
-// batches of 50, as one PATCH each.
-func (c *idp) syncGroup(name string, members []int, ids map[int]string, groupIDs map[string]string) bool {
-	gid := groupIDs[name]
+// batches of 50, as one PATCH each. It returns the group's id once known.
+func (c *idp) syncGroup(name, gid string, members []int, ids map[int]string) (string, bool) {
 	if gid == "" {
 		r := c.do("GET", "/Groups?excludedAttributes=members&filter="+strings.ReplaceAll(`displayName eq "`+name+`"`, " ", "+"), nil)
 		if r.status != http.StatusOK {
-			return false
+			return "", false
 		}
 		if r.get("totalResults").Int() == 1 {
 			gid = r.get("Resources.0.id").String()
 		} else {
 			r = c.do("POST", "/Groups", entraGroup(name, "obj-"+name))
 			if r.status != http.StatusCreated {
-				return false
+				return "", false
 			}
 			gid = r.get("id").String()
 		}
-		groupIDs[name] = gid
 	}
 	for start := 0; start < len(members); start += 50 {
 		var vals []string
@@ -188,10 +213,10 @@ func (c *idp) syncGroup(name string, members []int, ids map[int]string, groupIDs
 		}
 		r := c.do("PATCH", "/Groups/"+gid, patch(`{"op":"Add","path":"members","value":`+members2(vals)+`}`))
 		if r.status != http.StatusNoContent {
-			return false
+			return gid, false
 		}
 	}
-	return true
+	return gid, true
 }
 
 func members2(ids []string) string { return members(ids...) }
