@@ -250,7 +250,10 @@ func (e *env) doAuth(method, path string, body any, auth string) resp {
 // tryDo sends a request and reports a transport failure as status 0,
 // without failing the test.
 func (e *env) tryDo(method, path string, body any) resp {
-	r, _ := e.send(method, path, body, "Bearer "+Token)
+	r, err := e.send(method, path, body, "Bearer "+Token)
+	if err != nil {
+		r.body = []byte(err.Error())
+	}
 	return r
 }
 
@@ -271,6 +274,12 @@ func (e *env) send(method, path string, body any, auth string) (resp, error) {
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/scim+json")
+	}
+	if method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete {
+		// These SCIM requests are idempotent through hector-scim: the header
+		// lets Go's transport replay one that met a keep-alive connection
+		// the server was closing (as during a reload), as GETs are.
+		req.Header.Set("Idempotency-Key", "e2e")
 	}
 	res, err := e.http.Do(req)
 	if err != nil {

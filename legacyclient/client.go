@@ -138,3 +138,6 @@ func (c *Client) newRequest(ctx context.Context, r request) (*retryablehttp.Requ
 	}
 	return req, nil
 }
+
+// BaseURL is the base URL the client calls (it holds no secret).
+func (c *Client) BaseURL() string { return c.base }
