@@ -29,6 +29,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
 //
 //	scim {
+//		tenant <name>                         # names this endpoint in metrics and logs
 //		base_path <path>                      # default /scim/v2
 //		token <secret> [{ expires <RFC 3339> }]  # repeatable
 //		token_sha256 <hex> [{ expires <RFC 3339> }]  # repeatable
@@ -86,6 +87,7 @@ var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_fiel
 
 var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
 	"base_path":          parseBasePath,
+	"tenant":             parseTenant,
 	"token":              parseToken,
 	"token_sha256":       parseToken,
 	"legacy":             parseLegacy,
@@ -373,4 +375,10 @@ func parseAuthFailureLimit(h *Handler, d *caddyfile.Dispenser) error {
 	}
 	h.AuthFailures, h.AuthFailureWindow = n, caddy.Duration(window)
 	return nil
+}
+
+func parseTenant(h *Handler, d *caddyfile.Dispenser) error {
+	v, err := oneArg(d)
+	h.Tenant = v
+	return err
 }

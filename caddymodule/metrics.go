@@ -13,15 +13,18 @@ import (
 // metrics are the handler's Prometheus collectors, registered on Caddy's
 // metrics registry so they appear on Caddy's /metrics. No label carries a
 // user id or a token.
+//
+// Every series carries the handler's tenant (empty unless configured), so
+// one process serving several Hector tenants keeps them apart.
 type metrics struct {
-	requests       *prometheus.CounterVec   // resource, method, status
-	duration       *prometheus.HistogramVec // resource, method
-	hectorCalls    *prometheus.CounterVec   // route, status
-	hectorDuration *prometheus.HistogramVec // route
-	retries        *prometheus.CounterVec   // route
-	rateWait       prometheus.Counter
-	tokenExpiry    *prometheus.GaugeVec   // token (its position in the config)
-	authFailures   *prometheus.CounterVec // reason
+	requests       *prometheus.CounterVec   // tenant, resource, method, status
+	duration       *prometheus.HistogramVec // tenant, resource, method
+	hectorCalls    *prometheus.CounterVec   // tenant, route, status
+	hectorDuration *prometheus.HistogramVec // tenant, route
+	retries        *prometheus.CounterVec   // tenant, route
+	rateWait       *prometheus.CounterVec   // tenant
+	tokenExpiry    *prometheus.GaugeVec     // tenant, token (its position in the config)
+	authFailures   *prometheus.CounterVec   // tenant, reason
 }
 
 const namespace = "hector_scim"
@@ -33,21 +36,21 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	buckets := []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 25, 50}
 	return &metrics{
 		requests: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "requests_total",
-			Help: "SCIM requests answered, by resource, method and status."}, []string{"resource", "method", "status"})),
+			Help: "SCIM requests answered, by resource, method and status."}, []string{"tenant", "resource", "method", "status"})),
 		duration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: "request_duration_seconds",
-			Help: "Time to answer a SCIM request.", Buckets: buckets}, []string{"resource", "method"})),
+			Help: "Time to answer a SCIM request.", Buckets: buckets}, []string{"tenant", "resource", "method"})),
 		hectorCalls: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "hector_calls_total",
-			Help: "HTTP attempts to Hector's legacy API, by route and status (0: no answer)."}, []string{"route", "status"})),
+			Help: "HTTP attempts to Hector's legacy API, by route and status (0: no answer)."}, []string{"tenant", "route", "status"})),
 		hectorDuration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: "hector_call_duration_seconds",
-			Help: "Duration of one HTTP attempt to Hector.", Buckets: buckets}, []string{"route"})),
+			Help: "Duration of one HTTP attempt to Hector.", Buckets: buckets}, []string{"tenant", "route"})),
 		retries: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "hector_retries_total",
-			Help: "Attempts to Hector that were retries of a failed one."}, []string{"route"})),
-		rateWait: register(reg, prometheus.NewCounter(prometheus.CounterOpts{Namespace: namespace, Name: "hector_rate_limit_wait_seconds_total",
-			Help: "Time spent waiting on the client-side rate limit to Hector."})),
+			Help: "Attempts to Hector that were retries of a failed one."}, []string{"tenant", "route"})),
+		rateWait: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "hector_rate_limit_wait_seconds_total",
+			Help: "Time spent waiting on the client-side rate limit to Hector."}, []string{"tenant"})),
 		tokenExpiry: register(reg, prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: namespace, Name: "token_expiry_timestamp_seconds",
-			Help: "When each configured bearer token expires (Unix time), by its position in the config."}, []string{"token"})),
+			Help: "When each configured bearer token expires (Unix time), by its position in the config."}, []string{"tenant", "token"})),
 		authFailures: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "auth_failures_total",
-			Help: "Requests refused for their credentials, by reason."}, []string{"reason"})),
+			Help: "Requests refused for their credentials, by reason."}, []string{"tenant", "reason"})),
 	}
 }
 
@@ -67,7 +70,10 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
 
 // hectorObserver feeds Hector calls to the metrics and counts them per SCIM
 // request through a context value.
-type hectorObserver struct{ m *metrics }
+type hectorObserver struct {
+	m      *metrics
+	tenant string
+}
 
 type callsKey struct{}
 
@@ -79,10 +85,10 @@ func withCallCounter(ctx context.Context) (context.Context, *atomic.Int64) {
 }
 
 func (o hectorObserver) Attempt(ctx context.Context, route string, status int, d time.Duration, retry bool) {
-	o.m.hectorCalls.WithLabelValues(route, strconv.Itoa(status)).Inc()
-	o.m.hectorDuration.WithLabelValues(route).Observe(d.Seconds())
+	o.m.hectorCalls.WithLabelValues(o.tenant, route, strconv.Itoa(status)).Inc()
+	o.m.hectorDuration.WithLabelValues(o.tenant, route).Observe(d.Seconds())
 	if retry {
-		o.m.retries.WithLabelValues(route).Inc()
+		o.m.retries.WithLabelValues(o.tenant, route).Inc()
 	}
 	if n, ok := ctx.Value(callsKey{}).(*atomic.Int64); ok {
 		n.Add(1)
@@ -90,5 +96,5 @@ func (o hectorObserver) Attempt(ctx context.Context, route string, status int, d
 }
 
 func (o hectorObserver) RateWait(_ context.Context, d time.Duration) {
-	o.m.rateWait.Add(d.Seconds())
+	o.m.rateWait.WithLabelValues(o.tenant).Add(d.Seconds())
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/hector-scim/hector-scim/legacyclient"
@@ -35,6 +36,9 @@ const (
 // Handler serves a SCIM 2.0 endpoint (RFC 7643/7644) over Hector's legacy
 // REST API. It keeps no state of its own: Hector is the only store.
 type Handler struct {
+	// Tenant names this endpoint in metrics (label "tenant") and log lines,
+	// for a process serving several Hector tenants. Default: empty.
+	Tenant string `json:"tenant,omitempty"`
 	// BasePath is the path prefix the SCIM endpoint is served under.
 	// Default: /scim/v2.
 	BasePath string `json:"base_path,omitempty"`
@@ -138,6 +142,9 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 // compiles the field mapping. It makes no network call.
 func (h *Handler) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
+	if h.Tenant != "" {
+		h.logger = h.logger.With(zap.String("tenant", h.Tenant))
+	}
 	h.setDefaults()
 	h.metrics = newMetrics(ctx.GetMetricsRegistry())
 	repl := caddy.NewReplacer()
@@ -146,7 +153,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	h.auth = auth
-	auth.exportExpiries(h.metrics.tokenExpiry)
+	auth.exportExpiries(h.metrics.tokenExpiry.MustCurryWith(prometheus.Labels{"tenant": h.Tenant}))
 	h.warnLiteralSecrets()
 	h.throttle = newFailureLimiter(h.AuthFailures, time.Duration(h.AuthFailureWindow), time.Now)
 	client, err := h.newClient(repl)
@@ -229,7 +236,7 @@ func (h *Handler) newClient(repl *caddy.Replacer) (*legacyclient.Client, error) 
 		Rate:        DefaultRate,
 		MaxInFlight: h.Legacy.MaxInFlight,
 		Logger:      h.logger.Named("legacy"),
-		Observer:    hectorObserver{h.metrics},
+		Observer:    hectorObserver{h.metrics, h.Tenant},
 		DryRun:      h.DryRun,
 	}
 	if cfg.Timeout == 0 {

@@ -46,8 +46,8 @@ func (h *Handler) record(r *http.Request, segs []string, status int, outcome str
 	if h.route(segs).handle == nil {
 		resource = "unknown"
 	}
-	h.metrics.requests.WithLabelValues(resource, r.Method, strconv.Itoa(status)).Inc()
-	h.metrics.duration.WithLabelValues(resource, r.Method).Observe(d.Seconds())
+	h.metrics.requests.WithLabelValues(h.Tenant, resource, r.Method, strconv.Itoa(status)).Inc()
+	h.metrics.duration.WithLabelValues(h.Tenant, resource, r.Method).Observe(d.Seconds())
 	if outcome == "" {
 		outcome = "ok"
 	}
@@ -154,10 +154,12 @@ func (h *Handler) route(segs []string) route {
 }
 
 // requestBase is the absolute URL of the SCIM base path as the client
-// addressed it.
+// addressed it: https when the connection is TLS, or when a trusted proxy
+// (Caddy's trusted_proxies) says it terminated TLS (X-Forwarded-Proto).
 func requestBase(r *http.Request, basePath string) string {
 	scheme := "http"
-	if r.TLS != nil {
+	trusted, _ := caddyhttp.GetVar(r.Context(), caddyhttp.TrustedProxyVarKey).(bool)
+	if r.TLS != nil || (trusted && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")) {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + basePath
@@ -190,7 +192,7 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, bool) {
 	addr := clientAddr(r)
 	if blocked, wait := h.throttle.blocked(addr); blocked {
-		h.metrics.authFailures.WithLabelValues("throttled").Inc()
+		h.metrics.authFailures.WithLabelValues(h.Tenant, "throttled").Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		return writeSCIMError(w, http.StatusTooManyRequests, "", "too many authentication failures from this address; retry later"), false
 	}
@@ -201,13 +203,13 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, boo
 	h.throttle.fail(addr)
 	switch res {
 	case authMissing:
-		h.metrics.authFailures.WithLabelValues("missing").Inc()
+		h.metrics.authFailures.WithLabelValues(h.Tenant, "missing").Inc()
 		return writeSCIMError(w, http.StatusUnauthorized, "", "a bearer token is required"), false
 	case authExpired:
-		h.metrics.authFailures.WithLabelValues("expired").Inc()
+		h.metrics.authFailures.WithLabelValues(h.Tenant, "expired").Inc()
 		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
 		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired"), false
 	}
-	h.metrics.authFailures.WithLabelValues("invalid").Inc()
+	h.metrics.authFailures.WithLabelValues(h.Tenant, "invalid").Inc()
 	return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid"), false
 }

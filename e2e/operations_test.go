@@ -13,12 +13,13 @@ import (
 // Prometheus metrics on Caddy's /metrics, and the start-up check of the
 // configured roles against Hector's GET /roles.
 func TestObservability(t *testing.T) {
-	e := start(t, options{scim: `roles {
+	e := start(t, options{scim: `tenant acme
+			roles {
 				admin hector_admins
 				wizard hector_wizards
 			}
 			default_role user`})
-	if !e.waitLog(`"configured role is not a Hector role; users cannot be given it","role":"wizard"`) {
+	if !e.waitLog(`"configured role is not a Hector role; users cannot be given it","tenant":"acme","role":"wizard"`) {
 		t.Errorf("no log error for the role Hector does not know:\n%s", e.logs())
 	}
 
@@ -29,11 +30,11 @@ func TestObservability(t *testing.T) {
 
 	logs := e.logs()
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`"logger":"http.handlers.scim","msg":"scim request","resource":"users","operation":"POST","scim_id":"","status":201,"hector_calls":1,`),
-		regexp.MustCompile(`"msg":"scim request","resource":"users","operation":"PATCH","scim_id":"` + id + `","status":200,"hector_calls":2,.*"outcome":"ok"`),
-		regexp.MustCompile(`"msg":"scim request","resource":"users","operation":"GET","scim_id":"424242","status":404,"hector_calls":1,.*"outcome":"User \\"424242\\" not found"`),
-		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","object":"user","action":"create","hector_id":"` + id + `"`),
-		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\]`),
+		regexp.MustCompile(`"logger":"http.handlers.scim","msg":"scim request","tenant":"acme","resource":"users","operation":"POST","scim_id":"","status":201,"hector_calls":1,`),
+		regexp.MustCompile(`"msg":"scim request","tenant":"acme","resource":"users","operation":"PATCH","scim_id":"` + id + `","status":200,"hector_calls":2,.*"outcome":"ok"`),
+		regexp.MustCompile(`"msg":"scim request","tenant":"acme","resource":"users","operation":"GET","scim_id":"424242","status":404,"hector_calls":1,.*"outcome":"User \\"424242\\" not found"`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","object":"user","action":"create","hector_id":"` + id + `"`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\]`),
 	} {
 		if !want.MatchString(logs) {
 			t.Errorf("no log line matches %s", want)
@@ -45,13 +46,12 @@ func TestObservability(t *testing.T) {
 
 	m := e.metrics()
 	for _, want := range []string{
-		`hector_scim_requests_total{method="POST",resource="users",status="201"} 1`,
-		`hector_scim_requests_total{method="GET",resource="users",status="404"} 1`,
-		`hector_scim_hector_calls_total{route="PUT /users/{id}",status="200"} 1`,
-		`hector_scim_hector_calls_total{route="GET /users/{id}",status="404"} 1`,
-		`hector_scim_auth_failures_total{reason="invalid"} 1`,
-		`hector_scim_request_duration_seconds_bucket{method="PATCH",resource="users",le=`,
-		"hector_scim_hector_rate_limit_wait_seconds_total 0",
+		`hector_scim_requests_total{method="POST",resource="users",status="201",tenant="acme"} 1`,
+		`hector_scim_requests_total{method="GET",resource="users",status="404",tenant="acme"} 1`,
+		`hector_scim_hector_calls_total{route="PUT /users/{id}",status="200",tenant="acme"} 1`,
+		`hector_scim_hector_calls_total{route="GET /users/{id}",status="404",tenant="acme"} 1`,
+		`hector_scim_auth_failures_total{reason="invalid",tenant="acme"} 1`,
+		`hector_scim_request_duration_seconds_bucket{method="PATCH",resource="users",tenant="acme",le=`,
 	} {
 		if !strings.Contains(m, want) {
 			t.Errorf("metrics lack %s", want)

@@ -69,12 +69,12 @@ func AsError(err error) *Error {
 	if errors.As(err, &fe) {
 		return &Error{Status: http.StatusBadRequest, ScimType: fe.ScimType, Detail: fe.Detail, Err: err}
 	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return &Error{Status: http.StatusServiceUnavailable, Detail: "the request could not finish in time; retry it later", RetryAfter: deadlineRetryAfter, Err: err}
+	}
 	var le *legacyclient.Error
 	if errors.As(err, &le) {
 		return fromLegacy(le)
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return &Error{Status: http.StatusServiceUnavailable, Detail: "the request could not finish in time; retry it later", RetryAfter: deadlineRetryAfter, Err: err}
 	}
 	return &Error{Status: http.StatusInternalServerError, Detail: "internal error", Err: err}
 }
