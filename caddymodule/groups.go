@@ -19,7 +19,7 @@ func (h *Handler) groupsCollection(ctx context.Context, w http.ResponseWriter, r
 		if err != nil {
 			return 0, err
 		}
-		return respond(w, http.StatusCreated, res, proj), nil
+		return respond(w, r, http.StatusCreated, res, proj), nil
 	}
 	q, err := listQuery(r.URL.Query())
 	if err != nil {
@@ -68,5 +68,5 @@ func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.
 	if err != nil {
 		return 0, err
 	}
-	return respond(w, http.StatusOK, res, proj), nil
+	return respond(w, r, http.StatusOK, res, proj), nil
 }

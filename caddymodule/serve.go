@@ -86,6 +86,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(h.Deadline))
 	defer cancel()
 	ctx = translate.WithBaseURL(ctx, requestBase(r, h.BasePath))
+	ctx = translate.WithIfMatch(ctx, r.Header.Get("If-Match"))
 	rt := h.route(segs)
 	if rt.handle == nil {
 		return writeSCIMError(w, http.StatusNotFound, "", "no such SCIM endpoint: "+r.URL.Path)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/hector-scim/hector-scim/translate"
 	"github.com/hector-scim/hector-scim/translate/schema"
@@ -21,7 +22,7 @@ func (h *Handler) usersCollection(ctx context.Context, w http.ResponseWriter, r 
 		if err != nil {
 			return 0, err
 		}
-		return respond(w, http.StatusCreated, res, proj), nil
+		return respond(w, r, http.StatusCreated, res, proj), nil
 	}
 	q, err := listQuery(r.URL.Query())
 	if err != nil {
@@ -61,7 +62,7 @@ func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.R
 	if err != nil {
 		return 0, err
 	}
-	return respond(w, http.StatusOK, res, proj), nil
+	return respond(w, r, http.StatusOK, res, proj), nil
 }
 
 func projection(rt *schema.ResourceType, q url.Values) translate.Projection {
@@ -90,11 +91,16 @@ func listQuery(q url.Values) (translate.ListQuery, error) {
 }
 
 // respond writes one resource: ETag and Location come from the full
-// resource, the body is projected.
-func respond(w http.ResponseWriter, status int, res translate.Resource, proj translate.Projection) int {
+// resource, the body is projected. A GET whose If-None-Match holds the
+// current version answers 304.
+func respond(w http.ResponseWriter, r *http.Request, status int, res translate.Resource, proj translate.Projection) int {
 	if m, ok := res["meta"].(map[string]any); ok {
 		if v, ok := m["version"].(string); ok {
 			w.Header().Set("ETag", v)
+			if r.Method == http.MethodGet && noneMatch(r.Header.Get("If-None-Match"), v) {
+				w.WriteHeader(http.StatusNotModified)
+				return http.StatusNotModified
+			}
 		}
 		if loc, ok := m["location"].(string); ok && status == http.StatusCreated {
 			w.Header().Set("Location", loc)
@@ -128,4 +134,15 @@ func writeDoc(w http.ResponseWriter, status int, doc map[string]any) {
 		return
 	}
 	writeJSON(w, status, doc)
+}
+
+// noneMatch reports whether an If-None-Match header names version (or *).
+func noneMatch(header, version string) bool {
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || (tag != "" && strings.TrimPrefix(tag, "W/") == strings.TrimPrefix(version, "W/")) {
+			return true
+		}
+	}
+	return false
 }

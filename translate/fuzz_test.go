@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tidwall/sjson"
 
@@ -197,6 +198,16 @@ func checkBadRequest(t *testing.T, what string, err error) {
 	}
 }
 
+// checkAcceptedJSON fails unless an accepted body is one JSON value in
+// valid UTF-8 (encoding/json alone would take invalid UTF-8, replacing it,
+// and a stray closing bracket after the value).
+func checkAcceptedJSON(t *testing.T, body []byte) {
+	t.Helper()
+	if !json.Valid(body) || !utf8.Valid(body) {
+		t.Fatalf("accepted %q, which is not one JSON value in UTF-8", body)
+	}
+}
+
 // FuzzParsePatch parses any body as a PatchOp for users and groups and
 // applies it as PatchUser and PatchGroup do: no panic, and every error is
 // a 400 SCIM error.
@@ -213,6 +224,7 @@ func FuzzParsePatch(f *testing.F) {
 		if ops, err := ParsePatch(body, schema.User); err != nil {
 			checkBadRequest(t, "ParsePatch(User)", err)
 		} else {
+			checkAcceptedJSON(t, body)
 			fuzzApplyUser(t, s, ops, full)
 		}
 		if ops, err := ParsePatch(body, schema.Group); err != nil {
@@ -257,6 +269,7 @@ func FuzzDecodeUser(f *testing.F) {
 			checkBadRequest(t, "userDoc", err)
 			return
 		}
+		checkAcceptedJSON(t, body)
 		if u, _ := doc["userName"].(string); strings.TrimSpace(u) == "" {
 			t.Fatalf("userDoc accepted a blank userName: %v", doc)
 		}
@@ -289,6 +302,7 @@ func FuzzDecodeGroup(f *testing.F) {
 			checkBadRequest(t, "decodeGroup", err)
 			return
 		}
+		checkAcceptedJSON(t, body)
 		if strings.TrimSpace(g.name) == "" {
 			t.Fatalf("decodeGroup accepted a blank displayName")
 		}

@@ -190,6 +190,9 @@ func (s *Service) ReplaceGroup(ctx context.Context, id string, body []byte) (Res
 	if err != nil {
 		return nil, groupErr(err, id)
 	}
+	if err := checkVersion(ctx, s.renderGroup(ctx, g, false)); err != nil {
+		return nil, err
+	}
 	change := groupChange{name: &gb.name, externalID: &gb.externalID}
 	if gb.hasMembers {
 		change.members = memberDelta{replace: true, set: gb.members}
@@ -213,6 +216,9 @@ func (s *Service) DeleteGroup(ctx context.Context, id string) error {
 	g, err := s.hector.GetGroup(ctx, n)
 	if err != nil {
 		return groupErr(err, id)
+	}
+	if err := checkVersion(ctx, s.renderGroup(ctx, g, false)); err != nil {
+		return err
 	}
 	if s.groupAffectsUsers(g.Name, g) {
 		if err := s.settleDeletion(ctx, g); err != nil {

@@ -169,6 +169,9 @@ func (s *Service) PatchGroup(ctx context.Context, id string, body []byte) (Resou
 	if err != nil {
 		return nil, groupErr(err, id)
 	}
+	if err := checkVersion(ctx, s.renderGroup(ctx, g, false)); err != nil {
+		return nil, err
+	}
 	if g, err = s.applyGroupChange(ctx, g, change); err != nil {
 		return nil, err
 	}

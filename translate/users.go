@@ -96,6 +96,9 @@ func (s *Service) ReplaceUser(ctx context.Context, id string, body []byte) (Reso
 	if err != nil {
 		return nil, userErr(err, id)
 	}
+	if err := s.checkUserVersion(ctx, raw); err != nil {
+		return nil, err
+	}
 	fields := s.mapping.ToHector(doc)
 	return s.writeUser(ctx, n, raw, fields)
 }
@@ -116,6 +119,9 @@ func (s *Service) PatchUser(ctx context.Context, id string, body []byte) (Resour
 	raw, err := s.hector.GetUser(ctx, n)
 	if err != nil {
 		return nil, userErr(err, id)
+	}
+	if err := s.checkUserVersion(ctx, raw); err != nil {
+		return nil, err
 	}
 	old := s.mapping.FromHector(raw)
 	doc := deepCopy(old).(map[string]any)
@@ -206,7 +212,7 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if s.cfg.HardDelete {
+	if s.cfg.HardDelete && ctx.Value(ifMatchKey{}) == nil {
 		if err := s.hector.DeleteUser(ctx, n); err != nil {
 			return userErr(err, id)
 		}
@@ -218,6 +224,24 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	if err != nil {
 		return userErr(err, id)
 	}
+	if err := s.checkUserVersion(ctx, raw); err != nil {
+		return err
+	}
+	if s.cfg.HardDelete {
+		if err := s.hector.DeleteUser(ctx, n); err != nil {
+			return userErr(err, id)
+		}
+		s.audit.Change(ctx, Change{Object: "user", Action: "delete", ID: id})
+		return nil
+	}
 	_, err = s.writeUser(ctx, n, raw, map[string]any{"status": "disabled"})
 	return err
+}
+
+// checkUserVersion enforces If-Match against the user's current version.
+func (s *Service) checkUserVersion(ctx context.Context, raw []byte) error {
+	if ctx.Value(ifMatchKey{}) == nil {
+		return nil
+	}
+	return checkVersion(ctx, s.renderUser(ctx, raw))
 }
