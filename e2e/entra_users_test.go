@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -213,4 +214,62 @@ func TestHardDelete(t *testing.T) {
 	if n := len(e.sim.Users()); n != 0 {
 		t.Errorf("got %d users in Hector after a hard delete, want 0", n)
 	}
+}
+
+// TestDiscoveryAndVersions checks the discovery endpoints are honest, and
+// that meta.version works as an ETag: If-None-Match answers 304, a stale
+// If-Match answers 412 and changes nothing, and the version changes with
+// every change, even within one second.
+func TestDiscoveryAndVersions(t *testing.T) {
+	e := start(t, options{})
+	r := e.must(http.StatusOK, e.do("GET", "/ServiceProviderConfig", nil))
+	for path, want := range map[string]string{"patch.supported": "true", "filter.supported": "true", "filter.maxResults": "100", "etag.supported": "true", "bulk.supported": "false", "sort.supported": "false", "changePassword.supported": "false", "authenticationSchemes.0.type": `"oauthbearertoken"`} {
+		if got := r.get(path).Raw; got != want {
+			t.Errorf("ServiceProviderConfig %s: got %s, want %s", path, got, want)
+		}
+	}
+	r = e.must(http.StatusOK, e.do("GET", "/Schemas", nil))
+	if r.get("totalResults").Int() != 3 || !r.get(`Resources.#(id=="urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")`).Exists() {
+		t.Errorf("Schemas: got %s", r.body)
+	}
+	e.must(http.StatusOK, e.do("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", nil))
+	e.must(http.StatusNotFound, e.do("GET", "/Schemas/urn:bogus", nil))
+	r = e.must(http.StatusOK, e.do("GET", "/ResourceTypes/User", nil))
+	if r.get("schemaExtensions.0.schema").String() != "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" || r.get("endpoint").String() != "/Users" {
+		t.Errorf("ResourceTypes/User: got %s", r.body)
+	}
+
+	created := e.must(http.StatusCreated, e.do("POST", "/Users", `{"userName":"v@contoso.com","title":"A"}`))
+	id, v1 := created.get("id").String(), created.header.Get("ETag")
+	req := func(method, body, header, value string) resp {
+		req, _ := http.NewRequest(method, e.base+"/Users/"+id, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+Token)
+		req.Header.Set("Content-Type", "application/scim+json")
+		req.Header.Set(header, value)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp{status: res.StatusCode, header: res.Header, body: []byte(gjsonBody(res))}
+	}
+	if r := req("GET", "", "If-None-Match", v1); r.status != http.StatusNotModified {
+		t.Errorf("If-None-Match with the current version: got %d, want 304", r.status)
+	}
+	r = e.must(http.StatusOK, e.do("PATCH", "/Users/"+id, patch(`{"op":"replace","path":"title","value":"B"}`)))
+	v2 := r.header.Get("ETag")
+	if v2 == v1 {
+		t.Errorf("the version did not change with the title (%s)", v1)
+	}
+	if r := req("PATCH", patch(`{"op":"replace","path":"title","value":"C"}`), "If-Match", v1); r.status != http.StatusPreconditionFailed {
+		t.Errorf("PATCH with a stale If-Match: got %d %s, want 412", r.status, r.body)
+	}
+	e.expectFields(id, map[string]string{"title": "B"})
+	if r := req("PATCH", patch(`{"op":"replace","path":"title","value":"C"}`), "If-Match", v2); r.status != http.StatusOK {
+		t.Errorf("PATCH with the current If-Match: got %d %s, want 200", r.status, r.body)
+	}
+	e.expectFields(id, map[string]string{"title": "C"})
+	if r := req("DELETE", "", "If-Match", v2); r.status != http.StatusPreconditionFailed {
+		t.Errorf("DELETE with a stale If-Match: got %d, want 412", r.status)
+	}
+	e.expectFields(id, map[string]string{"status": "active"})
 }
