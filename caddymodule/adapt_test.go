@@ -79,3 +79,22 @@ func TestAdaptGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestAdaptIncompleteBlock: a scim block without a legacy block or without
+// a token is refused when the Caddyfile is adapted, naming the block's
+// line.
+func TestAdaptIncompleteBlock(t *testing.T) {
+	tests := []struct{ name, scim, want string }{
+		{"no legacy block", "token abcdefghijklmnop0123", "a `legacy <url> { api_key … }` block is required, at Caddyfile:3"},
+		{"no token", "legacy http://127.0.0.1:9 {\n\t\t\tapi_key k\n\t\t}", "at least one token or token_sha256 is required, at Caddyfile:3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := "http://127.0.0.1:9 {\n\troute /scim/v2/* {\n\t\tscim {\n\t\t" + tt.scim + "\n\t\t}\n\t}\n}\n"
+			_, _, err := caddyconfig.GetAdapter("caddyfile").Adapt([]byte(body), map[string]any{"filename": "Caddyfile"})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got error %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -22,8 +22,10 @@ func init() {
 
 func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
 	s := new(Handler)
-	err := s.UnmarshalCaddyfile(h.Dispenser)
-	return s, err
+	if err := s.UnmarshalCaddyfile(h.Dispenser); err != nil {
+		return nil, err
+	}
+	return s, s.checkComplete()
 }
 
 // UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
@@ -61,6 +63,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	if d.NextArg() {
 		return d.ArgErr()
 	}
+	blockLine := d.Line()
 	seen := map[string]bool{}
 	tokenLine := 0
 	for d.NextBlock(0) {
@@ -80,7 +83,20 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			return err
 		}
 	}
+	h.at = fmt.Sprintf("%s:%d", d.File(), blockLine)
 	return h.checkTokens(d, tokenLine)
+}
+
+// checkComplete refuses a scim block that lacks what every endpoint
+// needs, naming the block's line.
+func (h *Handler) checkComplete() error {
+	switch {
+	case h.Legacy.URL == "":
+		return fmt.Errorf("scim: a `legacy <url> { api_key … }` block is required, at %s", h.at)
+	case len(h.Tokens) == 0:
+		return fmt.Errorf("scim: at least one token or token_sha256 is required, at %s", h.at)
+	}
+	return nil
 }
 
 var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true}

@@ -84,6 +84,7 @@ type Handler struct {
 	// the audit logger is at debug level.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
+	at       string // where the Caddyfile block is, for errors
 	logger   *zap.Logger
 	metrics  *metrics
 	throttle *failureLimiter

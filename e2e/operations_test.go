@@ -61,3 +61,47 @@ func TestObservability(t *testing.T) {
 		t.Errorf("a metric label carries a user id or the token")
 	}
 }
+
+// TestDryRun: with dry_run, reads reach Hector but writes do not; each
+// write is logged as the exact Hector call it would have been, and the
+// SCIM answers are what they would have been.
+func TestDryRun(t *testing.T) {
+	e := start(t, options{scim: guideRoles + "\n\t\t\tdry_run"})
+	e.sim.SetRateLimit(0, 0)
+	seedUsers(t, e, 1) // bulk0@contoso.com, straight into Hector
+	e.sim.ResetStats()
+
+	r := e.must(http.StatusOK, e.do("GET", "/Users"+filterQuery(`userName eq "bulk0@contoso.com"`), nil))
+	id := r.get("Resources.0.id").String()
+	if id == "" {
+		t.Fatalf("reads must reach Hector in a dry run: got %s", r.body)
+	}
+	r = e.must(http.StatusCreated, e.do("POST", "/Users", `{"userName":"new@contoso.com","name":{"givenName":"New"}}`))
+	if r.get("userName").String() != "new@contoso.com" || r.get("name.givenName").String() != "New" {
+		t.Errorf("dry-run create: got %s, want the user it would have created", r.body)
+	}
+	r = e.must(http.StatusOK, e.do("PATCH", "/Users/"+id, patch(`{"op":"Replace","path":"title","value":"Dry"}`)))
+	if r.get("title").String() != "Dry" {
+		t.Errorf("dry-run PATCH: got %s, want the title it would have set", r.body)
+	}
+	e.must(http.StatusNoContent, e.do("DELETE", "/Users/"+id, nil))
+
+	for _, route := range []string{"POST /users", "PUT /users/{id}", "DELETE /users/{id}"} {
+		if n := e.calls()[route]; n != 0 {
+			t.Errorf("%s reached Hector %d times in a dry run, want 0", route, n)
+		}
+	}
+	if len(e.sim.Users()) != 1 {
+		t.Errorf("got %d users in Hector, want the 1 seeded", len(e.sim.Users()))
+	}
+	e.expectFields(id, map[string]string{"title": "", "status": "active"})
+	for _, want := range []string{
+		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","body":"{\"username\":\"new@contoso.com\",\"email\":\"new@contoso.com\",\"identifier\":\"new@contoso.com\",\"first_name\":\"New\",\"role\":\"user\"}"`,
+		`"msg":"dry run: hector write not sent","route":"PUT /users/{id}","method":"PUT","path":"/users/` + id + `"`,
+		`"dry_run":true`,
+	} {
+		if !strings.Contains(e.logs(), want) {
+			t.Errorf("no log line contains %s", want)
+		}
+	}
+}

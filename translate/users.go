@@ -43,12 +43,12 @@ func (s *Service) CreateUser(ctx context.Context, body []byte) (Resource, error)
 		return nil, err
 	}
 	rec := []byte(`{}`)
-	for field, v := range s.mapping.ToHector(doc) {
-		if v == nil {
-			continue
-		}
-		if rec, err = sjson.SetBytes(rec, field, v); err != nil {
-			return nil, err
+	fields := s.mapping.ToHector(doc)
+	for _, field := range s.mapping.Fields() {
+		if v := fields[field]; v != nil && v != "" {
+			if rec, err = sjson.SetBytes(rec, field, v); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if role := s.cfg.Roles.Default; role != "" {
