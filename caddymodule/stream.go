@@ -2,11 +2,8 @@ package caddymodule
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
-	"sort"
 
 	"github.com/hector-scim/hector-scim/translate"
 )
@@ -51,58 +48,7 @@ func writeStreaming(w http.ResponseWriter, status int, v any) {
 	_ = bw.Flush()
 }
 
-func encodeValue(w *bufio.Writer, v any) error {
-	switch t := v.(type) {
-	case translate.Stream:
-		return encodeStream(w, t)
-	case map[string]any:
-		return encodeObject(w, t)
-	case []any:
-		return encodeArray(w, t)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-func encodeObject(w *bufio.Writer, m map[string]any) error {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	w.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		kb, _ := json.Marshal(k)
-		w.Write(kb)
-		w.WriteByte(':')
-		if err := encodeValue(w, m[k]); err != nil {
-			return err
-		}
-	}
-	return w.WriteByte('}')
-}
-
-func encodeArray(w *bufio.Writer, list []any) error {
-	w.WriteByte('[')
-	for i, e := range list {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		if err := encodeValue(w, e); err != nil {
-			return err
-		}
-	}
-	return w.WriteByte(']')
-}
-
-func encodeStream(w *bufio.Writer, s translate.Stream) error {
+func encodeStream(w jsonWriter, s translate.Stream) error {
 	w.WriteByte('[')
 	i := 0
 	for e, err := range s {
@@ -119,5 +65,3 @@ func encodeStream(w *bufio.Writer, s translate.Stream) error {
 	}
 	return w.WriteByte(']')
 }
-
-var _ io.Writer = (*bufio.Writer)(nil)

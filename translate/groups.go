@@ -37,8 +37,8 @@ func (s *Service) renderGroup(ctx context.Context, g legacyclient.Group, withMem
 	if g.ExternalID != "" && !isGenerated(g.ExternalID) {
 		doc["externalId"] = g.ExternalID
 	}
-	content := Resource{"group": doc, "members": g.MemberCount, "updated": g.UpdatedAt.Format(time.RFC3339)}
-	doc["meta"] = meta(ctx, "Group", "/Groups/"+id, stamp(g.CreatedAt), stamp(g.UpdatedAt), content)
+	v := version([]byte(g.Name), []byte(g.ExternalID), []byte(strconv.Itoa(g.MemberCount)), []byte(stamp(g.UpdatedAt)))
+	doc["meta"] = meta(ctx, "Group", "/Groups/"+id, stamp(g.CreatedAt), stamp(g.UpdatedAt), v)
 	if withMembers {
 		doc["members"] = s.memberStream(ctx, g.ID)
 	}

@@ -2,8 +2,6 @@ package translate
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"hash/fnv"
 
 	"github.com/tidwall/gjson"
@@ -39,17 +37,16 @@ func (s *Service) renderUser(ctx context.Context, raw []byte) Resource {
 		schemas = append(schemas, schema.EnterpriseURN)
 	}
 	doc["schemas"] = schemas
-	doc["meta"] = meta(ctx, "User", "/Users/"+id, gjson.GetBytes(raw, "created_at").String(), gjson.GetBytes(raw, "updated_at").String(), doc)
+	doc["meta"] = meta(ctx, "User", "/Users/"+id, gjson.GetBytes(raw, "created_at").String(), gjson.GetBytes(raw, "updated_at").String(), version(raw))
 	return doc
 }
 
-// meta builds the meta attribute; version is a weak ETag of the
-// resource's content, so it changes with every change.
-func meta(ctx context.Context, resourceType, path, created, modified string, content Resource) map[string]any {
+// meta builds the meta attribute.
+func meta(ctx context.Context, resourceType, path, created, modified, version string) map[string]any {
 	m := map[string]any{
 		"resourceType": resourceType,
 		"location":     BaseURL(ctx) + path,
-		"version":      version(content),
+		"version":      version,
 	}
 	if created != "" {
 		m["created"] = created
@@ -60,9 +57,25 @@ func meta(ctx context.Context, resourceType, path, created, modified string, con
 	return m
 }
 
-func version(content Resource) string {
-	b, _ := json.Marshal(content) // map keys are sorted: stable
+// version is a weak ETag of what Hector holds for a resource: a hash of
+// its record, so that it changes with every change, even within the same
+// second, and costs no second encoding.
+func version(parts ...[]byte) string {
 	h := fnv.New64a()
-	h.Write(b)
-	return fmt.Sprintf("W/\"%016x\"", h.Sum64())
+	for _, p := range parts {
+		h.Write(p)
+		h.Write([]byte{0})
+	}
+	var b [21]byte
+	out := append(b[:0], `W/"`...)
+	out = appendHex(out, h.Sum64())
+	return string(append(out, '"'))
+}
+
+func appendHex(b []byte, v uint64) []byte {
+	const digits = "0123456789abcdef"
+	for shift := 60; shift >= 0; shift -= 4 {
+		b = append(b, digits[(v>>uint(shift))&0xf])
+	}
+	return b
 }
