@@ -26,6 +26,16 @@ func BenchmarkParseEntra(b *testing.B) {
 	}
 }
 
+// BenchmarkParseRefCheck parses Entra's reference check (Q17).
+func BenchmarkParseRefCheck(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Parse(`id eq "54D382A4-2050-4C03-94D1-E769F1D15682" and manager eq "2819c223-7f76-453a-919d-413861904646"`, schema.User); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkParsePath(b *testing.B) {
 	for _, s := range []string{`name.givenName`, ent + `:employeeNumber`, `emails[type eq "work"].value`} {
 		b.Run(s, func(b *testing.B) {

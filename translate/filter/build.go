@@ -69,17 +69,22 @@ func (b *builder) expr(e lib.Expression) (node, error) {
 
 // attr resolves the attribute path of a comparison.
 func (b *builder) attr(ap lib.AttributePath) (schema.Ref, error) {
+	return b.attrText(joinAttr(ap), ap.URIPrefix == nil && ap.SubAttribute == nil)
+}
+
+// attrText resolves an attribute path as written; plain reports that it is
+// a bare attribute name, without URN or sub-attribute.
+func (b *builder) attrText(text string, plain bool) (schema.Ref, error) {
 	if p := b.parent; p != nil {
-		if ap.URIPrefix != nil || ap.SubAttribute != nil {
-			return schema.Ref{}, fail("%q inside %s[…] must be a sub-attribute name", joinAttr(ap), p.Path())
+		if !plain {
+			return schema.Ref{}, fail("%q inside %s[…] must be a sub-attribute name", text, p.Path())
 		}
-		sub := p.Attr.Sub(ap.AttributeName)
+		sub := p.Attr.Sub(text)
 		if sub == nil {
-			return schema.Ref{}, unknownSub(p.Path(), p.Attr, ap.AttributeName)
+			return schema.Ref{}, unknownSub(p.Path(), p.Attr, text)
 		}
 		return schema.Ref{Schema: p.Schema, Attr: p.Attr, Sub: sub}, nil
 	}
-	text := joinAttr(ap)
 	ref, res, err := resolve(b.rt, text)
 	switch {
 	case strings.EqualFold(text, schemasAttr.Name):
@@ -101,17 +106,27 @@ func (b *builder) compare(e *lib.AttributeExpression) (node, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &compare{ref: ref, rel: b.parent != nil, ext: extURN(b.rt, ref), op: string(e.Operator)}
+	op := string(e.Operator)
+	var lit literal
+	if op != "pr" {
+		if lit, err = b.lx.literal(e.CompareValue); err != nil {
+			return nil, err
+		}
+	}
+	return b.comparison(ref, op, lit)
+}
+
+// comparison builds "ref op lit", or "ref pr" (lit unused), with op in
+// lower case.
+func (b *builder) comparison(ref schema.Ref, op string, lit literal) (node, error) {
+	c := &compare{ref: ref, rel: b.parent != nil, ext: extURN(b.rt, ref), op: op}
 	if c.op == "pr" {
 		return c, nil
-	}
-	lit, err := b.lx.literal(e.CompareValue)
-	if err != nil {
-		return nil, err
 	}
 	if lit.isNull() {
 		return nullCompare(c)
 	}
+	var err error
 	if c.ref, err = valueOf(c.ref, c.op); err != nil {
 		return nil, err
 	}
@@ -166,10 +181,10 @@ func (b *builder) valuePath(e *lib.ValuePath) (node, error) {
 
 // valueFilter builds the filter inside ref[…], with Entra's suffix if any.
 func (b *builder) valueFilter(ref schema.Ref, vf vfText) (node, error) {
-	if ref.Sub != nil || ref.Attr.Type != schema.Complex {
-		return nil, fail("%q is not a complex attribute: a value filter [ ] does not apply to it", ref.Path())
+	in, err := b.within(ref)
+	if err != nil {
+		return nil, err
 	}
-	in := &builder{rt: b.rt, lx: b.lx, parent: &ref}
 	n, err := in.parse(vf.filter)
 	if err != nil || vf.suffix == "" {
 		return n, err
@@ -179,6 +194,14 @@ func (b *builder) valueFilter(ref schema.Ref, vf vfText) (node, error) {
 		return nil, err
 	}
 	return &logic{and: true, l: n, r: s}, nil
+}
+
+// within returns the builder for the value filter of ref[…].
+func (b *builder) within(ref schema.Ref) (*builder, error) {
+	if ref.Sub != nil || ref.Attr.Type != schema.Complex {
+		return nil, fail("%q is not a complex attribute: a value filter [ ] does not apply to it", ref.Path())
+	}
+	return &builder{rt: b.rt, lx: b.lx, parent: &ref}, nil
 }
 
 // literal returns the comparison value a placeholder stands for.

@@ -106,6 +106,9 @@ type Filter struct {
 // booleans; an unqualified attribute that only an extension has
 // (employeeNumber) is that extension's.
 func Parse(s string, rt *schema.ResourceType) (*Filter, error) {
+	if root, ok := fastFilter(s, rt); ok {
+		return &Filter{root: root}, nil
+	}
 	root, err := parseFilter(s, rt)
 	if err != nil {
 		return nil, typed(err, InvalidFilter)

@@ -35,31 +35,43 @@ func lex(s string) ([]token, error) {
 		return nil, fail("not valid UTF-8")
 	}
 	toks := make([]token, 0, 8)
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case isSpace(c):
-			i++
-		case c == '"':
-			text, n, err := lexString(s, i)
-			if err != nil {
-				return nil, err
-			}
-			toks = append(toks, token{kString, text, i})
-			i += n
-		case delim(c) != kWord:
-			toks = append(toks, token{delim(c), s[i : i+1], i})
-			i++
-		default:
-			j := i + 1
-			for j < len(s) && !isSpace(s[j]) && s[j] != '"' && delim(s[j]) == kWord {
-				j++
-			}
-			toks = append(toks, token{kWord, s[i:j], i})
-			i = j
+	for i := 0; ; {
+		t, j, err := nextToken(s, i)
+		if err != nil {
+			return nil, err
 		}
+		toks = append(toks, t)
+		if t.kind == kEnd {
+			return toks, nil
+		}
+		i = j
 	}
-	return append(toks, token{kind: kEnd, pos: len(s)}), nil
+}
+
+// nextToken returns the token at or after byte i of s (a kEnd token at the
+// end) and the offset just after it.
+func nextToken(s string, i int) (token, int, error) {
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return token{kind: kEnd, pos: len(s)}, i, nil
+	}
+	switch c := s[i]; {
+	case c == '"':
+		text, n, err := lexString(s, i)
+		if err != nil {
+			return token{}, i, err
+		}
+		return token{kString, text, i}, i + n, nil
+	case delim(c) != kWord:
+		return token{delim(c), s[i : i+1], i}, i + 1, nil
+	}
+	j := i + 1
+	for j < len(s) && !isSpace(s[j]) && s[j] != '"' && delim(s[j]) == kWord {
+		j++
+	}
+	return token{kWord, s[i:j], i}, j, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

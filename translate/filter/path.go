@@ -37,7 +37,11 @@ type Path struct {
 // attributes ("manager") and the legacy dot after a URN
 // ("urn:…:enterprise:2.0:User.employeeNumber").
 func ParsePath(s string, rt *schema.ResourceType) (Path, error) {
-	p, err := parsePath(strings.TrimSpace(s), rt)
+	s = strings.TrimSpace(s)
+	if p, ok := fastPath(s, rt); ok {
+		return p, nil
+	}
+	p, err := parsePath(s, rt)
 	if err != nil {
 		return Path{}, typed(err, InvalidPath)
 	}

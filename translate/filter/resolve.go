@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"iter"
 	"strings"
 
 	lib "github.com/scim2/filter-parser/v2"
@@ -55,10 +56,17 @@ func resolve(rt *schema.ResourceType, p string) (schema.Ref, schema.Result, erro
 // splitURN is rt.SplitURN, also accepting the legacy dot after a URN
 // ("urn:…:enterprise:2.0:User.employeeNumber").
 func splitURN(rt *schema.ResourceType, p string) (uri, rest string, ok bool) {
-	if uri, rest, ok = rt.SplitURN(p); ok {
-		return uri, rest, ok
+	for s := range schemas(rt) {
+		n := len(s.ID)
+		switch {
+		case len(p) < n || !strings.EqualFold(p[:n], s.ID):
+		case len(p) == n:
+			return s.ID, "", true
+		case p[n] == ':':
+			return s.ID, p[n+1:], true
+		}
 	}
-	for _, s := range rt.Schemas() {
+	for s := range schemas(rt) {
 		n := len(s.ID)
 		if len(p) > n+1 && p[n] == '.' && strings.EqualFold(p[:n], s.ID) {
 			return s.ID, p[n+1:], true
@@ -67,8 +75,23 @@ func splitURN(rt *schema.ResourceType, p string) (uri, rest string, ok bool) {
 	return "", p, false
 }
 
+// schemas yields rt.Schemas() without allocating them: the core schema,
+// then the extensions.
+func schemas(rt *schema.ResourceType) iter.Seq[*schema.Schema] {
+	return func(yield func(*schema.Schema) bool) {
+		if !yield(rt.Core) {
+			return
+		}
+		for _, s := range rt.Extensions {
+			if !yield(s) {
+				return
+			}
+		}
+	}
+}
+
 func schemaByURN(rt *schema.ResourceType, uri string) *schema.Schema {
-	for _, s := range rt.Schemas() {
+	for s := range schemas(rt) {
 		if strings.EqualFold(s.ID, uri) {
 			return s
 		}

@@ -1,0 +1,265 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRun runs every part of the program with tiny bounds and checks that
+// the numbers are sane, never that they are fast.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("needs /proc")
+	}
+	cfg := defaultConfig()
+	cfg.Concurrency, cfg.Duration, cfg.Warmup, cfg.Rounds = 4, 200*time.Millisecond, 50*time.Millisecond, 2
+	cfg.LoadUsers, cfg.GroupMembers, cfg.PatchGroups = 100, 1000, 2
+	cfg.EntraUsers, cfg.EntraGroups, cfg.EntraRate, cfg.EntraBurst, cfg.EntraSidecarRate = 50, 2, 5000, 100, 0
+	cfg.CPUProfile = filepath.Join(t.TempDir(), "cpu.pprof")
+	cfg.ProfileScenario = "filter"
+	cfg.SidecarLogs = t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := run(ctx, cfg, tWriter{t})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	rep.print(&out)
+	t.Logf("report:\n%s", out.String())
+
+	t.Run("scenarios", func(t *testing.T) { checkScenarios(t, cfg, rep) })
+	t.Run("stream", func(t *testing.T) { checkStream(t, rep) })
+	t.Run("entra", func(t *testing.T) { checkEntra(t, cfg, rep) })
+	t.Run("report", func(t *testing.T) {
+		for _, s := range rep.scenarios {
+			if !strings.Contains(out.String(), s.sc.name) {
+				t.Errorf("report has no row for %s", s.sc.name)
+			}
+		}
+		for _, want := range []string{"sidecar RSS:", "streaming:", "Entra cycle:"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("report has no %q line", want)
+			}
+		}
+	})
+	t.Run("profile", func(t *testing.T) {
+		if st, err := os.Stat(cfg.CPUProfile); err != nil || st.Size() == 0 {
+			t.Errorf("got profile %v, %v; want a non-empty file", st, err)
+		}
+	})
+	t.Run("logs kept", func(t *testing.T) {
+		for _, name := range []string{"load.log", "entra.log"} {
+			if _, err := os.Stat(filepath.Join(cfg.SidecarLogs, name)); err != nil {
+				t.Errorf("sidecar log %s: %v", name, err)
+			}
+		}
+	})
+}
+
+func checkScenarios(t *testing.T, cfg config, rep *report) {
+	if got, want := len(rep.scenarios), len(cfg.Scenarios); got != want {
+		t.Fatalf("got %d scenarios, want %d", got, want)
+	}
+	for _, s := range rep.scenarios {
+		if s.err != nil {
+			t.Errorf("%s: %v", s.sc.name, s.err)
+			continue
+		}
+		for side, st := range map[string]sideStats{"sidecar": s.side, "direct": s.direct} {
+			p := st.best
+			if st.errors != 0 || p.ops == 0 || st.ops < p.ops || p.rate() <= 0 || p.p50 <= 0 || p.p99 < p.p50 {
+				t.Errorf("%s %s: got ops %d (best round %d), errors %d (%v), rate %.1f, p50 %s, p99 %s; want successes with sane percentiles",
+					s.sc.name, side, st.ops, p.ops, st.errors, st.first, p.rate(), p.p50, p.p99)
+			}
+		}
+		if s.side.cpu <= 0 || s.cpuPerReq() <= 0 {
+			t.Errorf("%s: got sidecar CPU %s, want > 0", s.sc.name, s.side.cpu)
+		}
+		if m := s.side.memMax; m.rss <= 0 || m.anon <= 0 || m.anon > m.rss {
+			t.Errorf("%s: got memory peak %+v, want RSS > anon > 0", s.sc.name, m)
+		}
+		// Both sides make the same Hector calls per operation: at least one.
+		if s.side.calls < s.side.ops || s.direct.calls < s.direct.ops {
+			t.Errorf("%s: got %d Hector calls for %d sidecar requests, %d for %d direct operations; want at least one each",
+				s.sc.name, s.side.calls, s.side.ops, s.direct.calls, s.direct.ops)
+		}
+	}
+}
+
+func checkStream(t *testing.T, rep *report) {
+	s := rep.stream
+	if s == nil {
+		t.Fatal("no streaming result")
+	}
+	if !s.membersOK || s.members != 1000 {
+		t.Errorf("got %d members (ok %v), want 1000", s.members, s.membersOK)
+	}
+	// One group read, then the members 100 a page.
+	if s.calls < 11 {
+		t.Errorf("got %d Hector calls, want at least 11", s.calls)
+	}
+	if s.before.rss <= 0 || s.peak.rss < s.before.rss || s.samples < 1 {
+		t.Errorf("got RSS before %d, peak %d, %d samples; want positive, peak >= before", s.before.rss, s.peak.rss, s.samples)
+	}
+}
+
+func checkEntra(t *testing.T, cfg config, rep *report) {
+	e := rep.entra
+	if e == nil {
+		t.Fatal("no Entra result")
+	}
+	if !e.membersOK {
+		t.Error("got groups without every user in Hector")
+	}
+	if want := minimalCalls(cfg.EntraUsers, cfg.EntraGroups); e.minimal != want || e.calls < want {
+		t.Errorf("got minimal %d, calls %d; want minimal %d and at least that many calls", e.minimal, e.calls, want)
+	}
+	if e.elapsed <= 0 {
+		t.Errorf("got elapsed %s, want > 0", e.elapsed)
+	}
+}
+
+func TestMinimalCalls(t *testing.T) {
+	for _, tt := range []struct {
+		users, groups int
+		want          int64
+	}{
+		{1000, 5, 2065}, // the cycle: 2,000 + 5 × (3 + 10)
+		{50, 2, 108},
+		{100, 1, 204},
+		{101, 1, 207},
+		{1, 0, 2},
+	} {
+		if got := minimalCalls(tt.users, tt.groups); got != tt.want {
+			t.Errorf("minimalCalls(%d, %d): got %d, want %d", tt.users, tt.groups, got, tt.want)
+		}
+	}
+}
+
+func TestMinimalTime(t *testing.T) {
+	for _, tt := range []struct {
+		calls int64
+		rate  float64
+		burst int
+		want  time.Duration
+	}{
+		{2065, 50, 100, 39300 * time.Millisecond},
+		{100, 50, 100, 0},
+		{50, 50, 100, 0},
+		{150, 10, 100, 5 * time.Second},
+	} {
+		if got := minimalTime(tt.calls, tt.rate, tt.burst); got != tt.want {
+			t.Errorf("minimalTime(%d, %g, %d): got %s, want %s", tt.calls, tt.rate, tt.burst, got, tt.want)
+		}
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	ms := func(ns ...int) []time.Duration {
+		out := make([]time.Duration, len(ns))
+		for i, n := range ns {
+			out[i] = time.Duration(n) * time.Millisecond
+		}
+		return out
+	}
+	hundred := make([]int, 100)
+	for i := range hundred {
+		hundred[i] = 100 - i // unsorted
+	}
+	for _, tt := range []struct {
+		name     string
+		in       []time.Duration
+		p50, p99 time.Duration
+	}{
+		{"empty", nil, 0, 0},
+		{"one", ms(7), 7 * time.Millisecond, 7 * time.Millisecond},
+		{"two", ms(2, 1), time.Millisecond, 2 * time.Millisecond},
+		{"hundred", ms(hundred...), 50 * time.Millisecond, 99 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p50, p99 := percentiles(tt.in)
+			if p50 != tt.p50 || p99 != tt.p99 {
+				t.Errorf("got p50 %s, p99 %s; want %s, %s", p50, p99, tt.p50, tt.p99)
+			}
+		})
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args []string
+		ok   bool
+	}{
+		{"defaults", nil, true},
+		{"some scenarios", []string{"-scenarios", "get, post"}, true},
+		{"unknown scenario", []string{"-scenarios", "get,delete"}, false},
+		{"small pool", []string{"-group-members", "99"}, false},
+		{"profile of a scenario not run", []string{"-scenarios", "get", "-cpuprofile", "x", "-profile-scenario", "post"}, false},
+		{"argument", []string{"extra"}, false},
+		{"zero rate", []string{"-entra-rate", "0"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseFlags(tt.args)
+			if (err == nil) != tt.ok {
+				t.Errorf("got error %v, want ok %v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestCPUSpent(t *testing.T) {
+	ms := time.Millisecond
+	for _, tt := range []struct {
+		name   string
+		a, b   cpuSample
+		want   time.Duration
+		wantOK bool
+	}{
+		{"schedstat", cpuSample{100 * ms, 100 * ms, true, true}, cpuSample{350 * ms, 360 * ms, true, true}, 250 * ms, true},
+		{"a thread exited", cpuSample{100 * ms, 100 * ms, true, true}, cpuSample{150 * ms, 400 * ms, true, true}, 300 * ms, true},
+		{"no schedstat", cpuSample{0, 100 * ms, false, true}, cpuSample{0, 200 * ms, false, true}, 100 * ms, true},
+		{"nothing", cpuSample{}, cpuSample{}, 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := cpuSpent(tt.a, tt.b)
+			if got != tt.want || ok != tt.wantOK {
+				t.Errorf("got %s, %v; want %s, %v", got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
+func TestProcfs(t *testing.T) {
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("needs /proc")
+	}
+	pid := os.Getpid()
+	a := sampleCPU(pid)
+	if !a.schedOK || a.sched <= 0 || !a.ticksOK || a.ticks < 0 {
+		t.Errorf("sampleCPU: got %+v; want both readings, schedstat > 0", a)
+	}
+	if d, ok := cpuSpent(a, sampleCPU(pid)); !ok || d < 0 {
+		t.Errorf("cpuSpent: got %s, %v; want >= 0", d, ok)
+	}
+	if m, err := readMem(pid); err != nil || m.rss <= 0 || m.anon <= 0 {
+		t.Errorf("readMem: got %+v, %v; want RSS and anon > 0", m, err)
+	}
+}
+
+// tWriter sends progress lines to the test log.
+type tWriter struct{ t *testing.T }
+
+func (w tWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(b), "\n"))
+	return len(b), nil
+}
