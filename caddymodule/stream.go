@@ -11,22 +11,18 @@ import (
 // errAbort signals that a stream failed after the response had started.
 var errAbort = errors.New("stream failed after the response started")
 
-// hasStream reports whether a document holds a translate.Stream anywhere
-// that must be written incrementally.
-func hasStream(v any) bool {
-	switch t := v.(type) {
-	case translate.Stream:
-		return true
-	case map[string]any:
-		for _, e := range t {
-			if hasStream(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range t {
-			if hasStream(e) {
-				return true
+// hasStream reports whether a document holds a translate.Stream (a
+// group's members), at its top level or in the resources of a list.
+func hasStream(doc map[string]any) bool {
+	for _, v := range doc {
+		switch t := v.(type) {
+		case translate.Stream:
+			return true
+		case []any:
+			for _, e := range t {
+				if m, ok := e.(map[string]any); ok && hasStream(m) {
+					return true
+				}
 			}
 		}
 	}

@@ -50,6 +50,33 @@ func dataObject(op string, status int, body []byte) (json.RawMessage, error) {
 	return json.RawMessage(r.Raw), nil
 }
 
+// decodeRawList decodes a list answer of raw objects (users) with gjson,
+// without building the objects.
+func decodeRawList(op string, body []byte) ([]json.RawMessage, meta, error) {
+	if !gjson.ValidBytes(body) {
+		return nil, meta{}, badResponse(op, http.StatusOK, "answer is not JSON")
+	}
+	res := gjson.GetManyBytes(body, "data", "meta.page", "meta.per_page", "meta.total")
+	if !res[0].IsArray() {
+		return nil, meta{}, badResponse(op, http.StatusOK, "answer is not {\"data\": [...]}")
+	}
+	m := meta{Page: int(res[1].Int()), PerPage: int(res[2].Int()), Total: int(res[3].Int())}
+	var out []json.RawMessage
+	ok := true
+	res[0].ForEach(func(_, v gjson.Result) bool {
+		if !v.IsObject() {
+			ok = false
+			return false
+		}
+		out = append(out, json.RawMessage(v.Raw))
+		return true
+	})
+	if !ok {
+		return nil, meta{}, badResponse(op, http.StatusOK, "a list element is not an object")
+	}
+	return out, m, nil
+}
+
 // decodeList decodes a list answer, {"data": [...], "meta": {...}}.
 func decodeList[T any](op string, body []byte) ([]T, meta, error) {
 	var out struct {

@@ -59,7 +59,7 @@ func (c *Client) ListUsers(ctx context.Context, q UserQuery, page, perPage int) 
 	if err != nil {
 		return UserPage{}, err
 	}
-	users, m, err := decodeList[json.RawMessage](RouteListUsers, body)
+	users, m, err := decodeRawList(RouteListUsers, body)
 	if err != nil {
 		return UserPage{}, err
 	}
@@ -137,7 +137,7 @@ func (c *Client) find(ctx context.Context, route, path string, keys []string, bo
 		if err != nil {
 			return nil, false, err
 		}
-		objs, _, err := decodeList[json.RawMessage](route, page)
+		objs, _, err := decodeRawList(route, page)
 		if err != nil {
 			return nil, false, err
 		}

@@ -207,9 +207,40 @@ func (l line) value(doc map[string]any) any {
 // document: each Hector field under its first SCIM source, exactly as
 // stored. Empty fields are left out.
 func (m *Mapping) FromHector(raw []byte) map[string]any {
-	doc := map[string]any{}
-	for _, l := range m.lines {
-		r := gjson.GetBytes(raw, l.field)
+	doc, _ := m.fromHector(raw)
+	return doc
+}
+
+// recordMeta are the read-only fields of a Hector user a resource needs.
+type recordMeta struct{ id, created, updated string }
+
+// fromHector reads the record in one pass (nested field paths apart) and
+// renders it.
+func (m *Mapping) fromHector(raw []byte) (map[string]any, recordMeta) {
+	vals := make([]gjson.Result, len(m.lines))
+	var rm recordMeta
+	gjson.ParseBytes(raw).ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "id":
+			rm.id = v.String()
+		case "created_at":
+			rm.created = v.Str
+		case "updated_at":
+			rm.updated = v.Str
+		}
+		for i, l := range m.lines {
+			if l.field == k.Str {
+				vals[i] = v
+			}
+		}
+		return true
+	})
+	doc := make(map[string]any, len(m.lines))
+	for i, l := range m.lines {
+		r := vals[i]
+		if strings.Contains(l.field, ".") {
+			r = gjson.GetBytes(raw, l.field)
+		}
 		var v any
 		switch {
 		case l.boolean && l.field == "status":
@@ -221,9 +252,9 @@ func (m *Mapping) FromHector(raw []byte) map[string]any {
 		default:
 			v = r.String()
 		}
-		setPath(doc, l.sources[0], v)
+		_ = setPath(doc, l.sources[0], v)
 	}
-	return doc
+	return doc, rm
 }
 
 // searchable are the Hector user fields the legacy API filters on.

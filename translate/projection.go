@@ -21,6 +21,9 @@ func NewProjection(rt *schema.ResourceType, attributes, excluded string) Project
 }
 
 func parseAttrList(rt *schema.ResourceType, list string) []schema.Ref {
+	if list == "" {
+		return nil
+	}
 	var refs []schema.Ref
 	for _, name := range strings.Split(list, ",") {
 		name = strings.TrimSpace(name)

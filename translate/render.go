@@ -4,8 +4,6 @@ import (
 	"context"
 	"hash/fnv"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
@@ -29,15 +27,15 @@ type Resource = map[string]any
 
 // renderUser turns a Hector user into a SCIM User resource.
 func (s *Service) renderUser(ctx context.Context, raw []byte) Resource {
-	doc := s.mapping.FromHector(raw)
-	id := gjson.GetBytes(raw, "id").String()
+	doc, rm := s.mapping.fromHector(raw)
+	id := rm.id
 	doc["id"] = id
 	schemas := []any{schema.UserURN}
 	if doc[schema.EnterpriseURN] != nil {
 		schemas = append(schemas, schema.EnterpriseURN)
 	}
 	doc["schemas"] = schemas
-	doc["meta"] = meta(ctx, "User", "/Users/"+id, gjson.GetBytes(raw, "created_at").String(), gjson.GetBytes(raw, "updated_at").String(), version(raw))
+	doc["meta"] = meta(ctx, "User", "/Users/"+id, rm.created, rm.updated, version(raw))
 	return doc
 }
 

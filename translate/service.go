@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -79,7 +78,13 @@ func parseID(resource, id string) (int64, error) {
 // keyedMutex serialises work on one object within the process.
 type keyedMutex struct {
 	mu    sync.Mutex
-	locks map[string]*keyedLock
+	locks map[lockKey]*keyedLock
+}
+
+// lockKey names one object: its kind ("user", "group") and id.
+type lockKey struct {
+	kind string
+	id   int64
 }
 
 type keyedLock struct {
@@ -107,10 +112,10 @@ func (k *keyedMutex) lockMany(kind string, ids []int64) func() {
 
 // lock locks key and returns its unlock function.
 func (k *keyedMutex) lock(kind string, id int64) func() {
-	key := fmt.Sprintf("%s/%d", kind, id)
+	key := lockKey{kind, id}
 	k.mu.Lock()
 	if k.locks == nil {
-		k.locks = map[string]*keyedLock{}
+		k.locks = map[lockKey]*keyedLock{}
 	}
 	l := k.locks[key]
 	if l == nil {

@@ -98,7 +98,8 @@ func (rt *ResourceType) Lookup(uri, name, sub string) (Ref, Result) {
 // equal to a URN returns it with an empty rest. ok is false when the path
 // starts with no known URN.
 func (rt *ResourceType) SplitURN(path string) (uri, rest string, ok bool) {
-	for _, s := range rt.Schemas() {
+	for i := range 1 + len(rt.Extensions) {
+		s := rt.schema(i)
 		if len(path) < len(s.ID) || !strings.EqualFold(path[:len(s.ID)], s.ID) {
 			continue
 		}

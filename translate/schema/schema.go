@@ -104,3 +104,11 @@ func (rt *ResourceType) Extension(uri string) *Schema {
 func (rt *ResourceType) Schemas() []*Schema {
 	return append([]*Schema{rt.Core}, rt.Extensions...)
 }
+
+// schema returns the i-th schema of Schemas, without building the list.
+func (rt *ResourceType) schema(i int) *Schema {
+	if i == 0 {
+		return rt.Core
+	}
+	return rt.Extensions[i-1]
+}
