@@ -38,6 +38,7 @@ type hostileEnv struct {
 	calls   *hostileCalls
 	scim    *httptest.Server
 	handler http.Handler // the same handler, for requests no HTTP client can send
+	h       *Handler
 }
 
 // hostileCalls records the requests the simulator received.
@@ -118,7 +119,7 @@ func newHostileEnv(t testing.TB) *hostileEnv {
 	})
 	scim := httptest.NewServer(handler)
 	t.Cleanup(scim.Close)
-	return &hostileEnv{sim: sim, calls: calls, scim: scim, handler: handler}
+	return &hostileEnv{sim: sim, calls: calls, scim: scim, handler: handler, h: h}
 }
 
 // hostileRequest is one request to the SCIM endpoint. path is below the
