@@ -8,30 +8,6 @@ import (
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-func (h *Handler) groupsCollection(ctx context.Context, w http.ResponseWriter, r *http.Request, _ string) (int, error) {
-	proj := projection(schema.Group, r.URL.Query())
-	if r.Method == http.MethodPost {
-		body, err := h.readBody(w, r)
-		if err != nil {
-			return 0, err
-		}
-		res, err := h.service.CreateGroup(ctx, body)
-		if err != nil {
-			return 0, err
-		}
-		return respond(w, r, http.StatusCreated, res, proj), nil
-	}
-	q, err := listQuery(r.URL.Query())
-	if err != nil {
-		return 0, err
-	}
-	list, err := h.service.ListGroups(ctx, q, proj.Includes("members"))
-	if err != nil {
-		return 0, err
-	}
-	return respondList(w, list, proj), nil
-}
-
 // groupItem serves /Groups/{id}. PATCH answers 204, or 200 with the group
 // when the request names attributes (RFC 7644 §3.5.2); a member list can
 // be huge and Entra advises against returning it.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
 func init() {
@@ -90,6 +91,8 @@ type Handler struct {
 	throttle *failureLimiter
 	auth     *authenticator
 	service  *translate.Service
+	users    handlerFunc // GET and POST /Users
+	groups   handlerFunc // GET and POST /Groups
 	stop     chan struct{}
 }
 
@@ -175,6 +178,8 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
+	h.users = h.collection(schema.User, h.service.CreateUser, h.listUsers)
+	h.groups = h.collection(schema.Group, h.service.CreateGroup, h.service.ListGroups)
 	h.stop = make(chan struct{})
 	go h.auth.warnExpiries(h.logger, h.stop)
 	go h.checkRoles(client, h.stop)

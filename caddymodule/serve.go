@@ -134,12 +134,12 @@ func (h *Handler) route(segs []string) route {
 	switch strings.ToLower(segs[0]) {
 	case "users":
 		if id == "" {
-			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.usersCollection}
+			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.users}
 		}
 		return route{methods: []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}, handle: h.userItem, id: id}
 	case "groups":
 		if id == "" {
-			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.groupsCollection}
+			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.groups}
 		}
 		return route{methods: []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}, handle: h.groupItem, id: id}
 	case "serviceproviderconfig":

@@ -11,28 +11,38 @@ import (
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-func (h *Handler) usersCollection(ctx context.Context, w http.ResponseWriter, r *http.Request, _ string) (int, error) {
-	proj := projection(schema.User, r.URL.Query())
-	if r.Method == http.MethodPost {
-		body, err := h.readBody(w, r)
+// collection serves GET (list) and POST (create) on /Users or /Groups.
+func (h *Handler) collection(rt *schema.ResourceType,
+	create func(context.Context, []byte) (translate.Resource, error),
+	list func(context.Context, translate.ListQuery, bool) (*translate.ListResult, error),
+) handlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, _ string) (int, error) {
+		proj := projection(rt, r.URL.Query())
+		if r.Method == http.MethodPost {
+			body, err := h.readBody(w, r)
+			if err != nil {
+				return 0, err
+			}
+			res, err := create(ctx, body)
+			if err != nil {
+				return 0, err
+			}
+			return respond(w, r, http.StatusCreated, res, proj), nil
+		}
+		q, err := listQuery(r.URL.Query())
 		if err != nil {
 			return 0, err
 		}
-		res, err := h.service.CreateUser(ctx, body)
+		res, err := list(ctx, q, proj.Includes("members"))
 		if err != nil {
 			return 0, err
 		}
-		return respond(w, r, http.StatusCreated, res, proj), nil
+		return respondList(w, res, proj), nil
 	}
-	q, err := listQuery(r.URL.Query())
-	if err != nil {
-		return 0, err
-	}
-	list, err := h.service.ListUsers(ctx, q)
-	if err != nil {
-		return 0, err
-	}
-	return respondList(w, list, proj), nil
+}
+
+func (h *Handler) listUsers(ctx context.Context, q translate.ListQuery, _ bool) (*translate.ListResult, error) {
+	return h.service.ListUsers(ctx, q)
 }
 
 func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error) {

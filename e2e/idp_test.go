@@ -120,7 +120,11 @@ func (c *idp) runConcurrentGroups(t *testing.T, d directory, maxCycles int) map[
 func (c *idp) syncGroups(d directory, ids map[int]string, groupIDs map[string]string, pending map[string]bool) {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	names := make([]string, 0, len(pending))
 	for g := range pending {
+		names = append(names, g)
+	}
+	for _, g := range names {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

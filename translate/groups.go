@@ -185,14 +185,11 @@ func (s *Service) ReplaceGroup(ctx context.Context, id string, body []byte) (Res
 	if err != nil {
 		return nil, err
 	}
-	defer s.locks.lock("group", n)()
-	g, err := s.hector.GetGroup(ctx, n)
+	g, unlock, err := s.readGroupForWrite(ctx, n, id)
 	if err != nil {
-		return nil, groupErr(err, id)
-	}
-	if err := checkVersion(ctx, s.renderGroup(ctx, g, false)); err != nil {
 		return nil, err
 	}
+	defer unlock()
 	change := groupChange{name: &gb.name, externalID: &gb.externalID}
 	if gb.hasMembers {
 		change.members = memberDelta{replace: true, set: gb.members}
@@ -212,14 +209,11 @@ func (s *Service) DeleteGroup(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	defer s.locks.lock("group", n)()
-	g, err := s.hector.GetGroup(ctx, n)
+	g, unlock, err := s.readGroupForWrite(ctx, n, id)
 	if err != nil {
-		return groupErr(err, id)
-	}
-	if err := checkVersion(ctx, s.renderGroup(ctx, g, false)); err != nil {
 		return err
 	}
+	defer unlock()
 	if s.groupAffectsUsers(g.Name, g) {
 		if err := s.settleDeletion(ctx, g); err != nil {
 			return err
@@ -230,4 +224,19 @@ func (s *Service) DeleteGroup(ctx context.Context, id string) error {
 	}
 	s.auditGroup(ctx, "delete", n, FieldChange{Field: "name", Before: g.Name})
 	return nil
+}
+
+// readGroupForWrite locks a group for a change, reads it and enforces
+// If-Match; the caller unlocks.
+func (s *Service) readGroupForWrite(ctx context.Context, n int64, id string) (legacyclient.Group, func(), error) {
+	unlock := s.locks.lock("group", n)
+	g, err := s.hector.GetGroup(ctx, n)
+	if err == nil {
+		err = checkVersion(ctx, s.renderGroup(ctx, g, false))
+	}
+	if err != nil {
+		unlock()
+		return g, nil, groupErr(err, id)
+	}
+	return g, unlock, nil
 }

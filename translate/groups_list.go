@@ -164,14 +164,11 @@ func (s *Service) PatchGroup(ctx context.Context, id string, body []byte) (Resou
 	if err != nil {
 		return nil, err
 	}
-	defer s.locks.lock("group", n)()
-	g, err := s.hector.GetGroup(ctx, n)
+	g, unlock, err := s.readGroupForWrite(ctx, n, id)
 	if err != nil {
-		return nil, groupErr(err, id)
-	}
-	if err := checkVersion(ctx, s.renderGroup(ctx, g, false)); err != nil {
 		return nil, err
 	}
+	defer unlock()
 	if g, err = s.applyGroupChange(ctx, g, change); err != nil {
 		return nil, err
 	}

@@ -91,14 +91,11 @@ func (s *Service) ReplaceUser(ctx context.Context, id string, body []byte) (Reso
 	if err != nil {
 		return nil, err
 	}
-	defer s.locks.lock("user", n)()
-	raw, err := s.hector.GetUser(ctx, n)
+	raw, unlock, err := s.readUserForWrite(ctx, n, id)
 	if err != nil {
-		return nil, userErr(err, id)
-	}
-	if err := s.checkUserVersion(ctx, raw); err != nil {
 		return nil, err
 	}
+	defer unlock()
 	fields := s.mapping.ToHector(doc)
 	return s.writeUser(ctx, n, raw, fields)
 }
@@ -115,14 +112,11 @@ func (s *Service) PatchUser(ctx context.Context, id string, body []byte) (Resour
 	if err != nil {
 		return nil, err
 	}
-	defer s.locks.lock("user", n)()
-	raw, err := s.hector.GetUser(ctx, n)
+	raw, unlock, err := s.readUserForWrite(ctx, n, id)
 	if err != nil {
-		return nil, userErr(err, id)
-	}
-	if err := s.checkUserVersion(ctx, raw); err != nil {
 		return nil, err
 	}
+	defer unlock()
 	old := s.mapping.FromHector(raw)
 	doc := deepCopy(old).(map[string]any)
 	if err := applyOps(doc, ops, s.keepUser); err != nil {
@@ -219,14 +213,11 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 		s.audit.Change(ctx, Change{Object: "user", Action: "delete", ID: id})
 		return nil
 	}
-	defer s.locks.lock("user", n)()
-	raw, err := s.hector.GetUser(ctx, n)
+	raw, unlock, err := s.readUserForWrite(ctx, n, id)
 	if err != nil {
-		return userErr(err, id)
-	}
-	if err := s.checkUserVersion(ctx, raw); err != nil {
 		return err
 	}
+	defer unlock()
 	if s.cfg.HardDelete {
 		if err := s.hector.DeleteUser(ctx, n); err != nil {
 			return userErr(err, id)
@@ -238,10 +229,17 @@ func (s *Service) DeleteUser(ctx context.Context, id string) error {
 	return err
 }
 
-// checkUserVersion enforces If-Match against the user's current version.
-func (s *Service) checkUserVersion(ctx context.Context, raw []byte) error {
-	if ctx.Value(ifMatchKey{}) == nil {
-		return nil
+// readUserForWrite locks a user for a read-modify-write, reads them and
+// enforces If-Match; the caller unlocks.
+func (s *Service) readUserForWrite(ctx context.Context, n int64, id string) (json.RawMessage, func(), error) {
+	unlock := s.locks.lock("user", n)
+	raw, err := s.hector.GetUser(ctx, n)
+	if err == nil && ctx.Value(ifMatchKey{}) != nil {
+		err = checkVersion(ctx, s.renderUser(ctx, raw))
 	}
-	return checkVersion(ctx, s.renderUser(ctx, raw))
+	if err != nil {
+		unlock()
+		return nil, nil, userErr(err, id)
+	}
+	return raw, unlock, nil
 }
