@@ -121,6 +121,13 @@ func (rt route) allows(m string) bool {
 	return false
 }
 
+// The methods of each kind of endpoint (read-only).
+var (
+	collectionMethods = []string{http.MethodGet, http.MethodPost}
+	itemMethods       = []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	readMethods       = []string{http.MethodGet}
+)
+
 // route finds the endpoint for the path segments below the base path.
 // Endpoint names compare case-insensitively.
 func (h *Handler) route(segs []string) route {
@@ -134,22 +141,22 @@ func (h *Handler) route(segs []string) route {
 	switch strings.ToLower(segs[0]) {
 	case "users":
 		if id == "" {
-			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.users}
+			return route{methods: collectionMethods, handle: h.users}
 		}
-		return route{methods: []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}, handle: h.userItem, id: id}
+		return route{methods: itemMethods, handle: h.userItem, id: id}
 	case "groups":
 		if id == "" {
-			return route{methods: []string{http.MethodGet, http.MethodPost}, handle: h.groups}
+			return route{methods: collectionMethods, handle: h.groups}
 		}
-		return route{methods: []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}, handle: h.groupItem, id: id}
+		return route{methods: itemMethods, handle: h.groupItem, id: id}
 	case "serviceproviderconfig":
 		if id == "" {
-			return route{methods: []string{http.MethodGet}, handle: h.serviceProviderConfig}
+			return route{methods: readMethods, handle: h.serviceProviderConfig}
 		}
 	case "resourcetypes":
-		return route{methods: []string{http.MethodGet}, handle: h.resourceTypes, id: id}
+		return route{methods: readMethods, handle: h.resourceTypes, id: id}
 	case "schemas":
-		return route{methods: []string{http.MethodGet}, handle: h.schemas, id: id}
+		return route{methods: readMethods, handle: h.schemas, id: id}
 	}
 	return route{}
 }

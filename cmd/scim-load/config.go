@@ -43,7 +43,7 @@ type config struct {
 }
 
 // scenarioKeys are the load scenarios, in the order they run.
-var scenarioKeys = []string{"get", "filter", "post", "patch-user", "patch-group"}
+var scenarioKeys = []string{"floor", "get", "filter", "post", "patch-user", "patch-group"}
 
 func defaultConfig() config {
 	return config{

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hector-scim/hector-scim/hectorsim"
@@ -92,8 +93,10 @@ func runLoad(ctx context.Context, cfg config, bin, tmp string, rep *report, logw
 		return err
 	}
 	defer sc.stop()
-	w := &world{scim: scimTarget(sc.base, cfg.Concurrency), hector: hectorTarget(srv.url, cfg.Concurrency), seed: seed, run: runID()}
+	w := &world{scim: scimTarget(sc.base, cfg.Concurrency), hector: hectorTarget(srv.url, cfg.Concurrency), seed: seed, run: runID(),
+		floor: hectorTarget(strings.TrimSuffix(sc.base, "/scim/v2")+"/floor", cfg.Concurrency)}
 	defer w.scim.close()
+	defer w.floor.close()
 	defer w.hector.close()
 	return runChecks(ctx, cfg, w, srv, sc, rep, logw)
 }

@@ -28,6 +28,7 @@ type scenario struct {
 // world is what the scenarios run against.
 type world struct {
 	scim, hector *target
+	floor        *target // the sidecar's reverse_proxy to the simulator
 	seed         seeded
 	run          string // distinguishes the names this run creates
 }
@@ -45,6 +46,7 @@ func (w *world) scenarios() map[string]scenario {
 			sidecar: w.scimPost, direct: w.hectorPost},
 		"patch-user": {key: "patch-user", name: "PATCH /Users/{id} givenName", minRatio: 0.4,
 			sidecar: w.scimPatchUser, direct: w.hectorPatchUser},
+		"floor": {key: "floor", name: "floor: Caddy reverse_proxy GET", sidecar: w.floorGet, direct: w.hectorGet},
 		"patch-group": {key: "patch-group", name: "PATCH /Groups/{id} +100", minRatio: 0.4,
 			sidecar: w.scimPatchGroup, direct: w.hectorPatchGroup,
 			distinct: chunks * int64(len(w.seed.sideGroups))},
@@ -57,6 +59,13 @@ func (w *world) loadUser(k int64) int64 { return w.seed.firstLoad + k%w.seed.nLo
 
 func (w *world) scimGet(ctx context.Context, k int64) error {
 	_, err := w.scim.do(ctx, http.MethodGet, "/Users/"+itoa(w.loadUser(k)), nil, http.StatusOK, false)
+	return err
+}
+
+// floorGet is GET /users/{id} through Caddy's reverse_proxy in the
+// sidecar's process: what any Caddy module making one call costs at least.
+func (w *world) floorGet(ctx context.Context, k int64) error {
+	_, err := w.floor.do(ctx, http.MethodGet, "/users/"+itoa(w.loadUser(k)), nil, http.StatusOK, false)
 	return err
 }
 

@@ -70,6 +70,11 @@ func (sc sidecarConfig) caddyfile(port int, admin string) string {
 	default_bind 127.0.0.1
 }
 http://127.0.0.1:%d {
+	# The floor: Caddy's own reverse_proxy in front of the simulator, in the
+	# same process, for the cost of any Caddy module that makes one call.
+	handle_path /floor/* {
+		reverse_proxy %s
+	}
 	route /scim/v2/* {
 		scim {
 			token {env.SCIM_LOAD_TOKEN}
@@ -82,7 +87,7 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, adminLine, port, sc.simURL, strconv.FormatFloat(sc.rate, 'f', -1, 64), sc.retries)
+`, adminLine, port, strings.TrimPrefix(sc.simURL, "http://"), sc.simURL, strconv.FormatFloat(sc.rate, 'f', -1, 64), sc.retries)
 }
 
 // startSidecar writes a Caddyfile into dir and runs bin with it; it
