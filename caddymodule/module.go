@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
-	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
@@ -186,20 +185,6 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	return nil
 }
 
-// warnLiteralSecrets warns about secrets written literally in the config:
-// they then sit in the JSON config, which Caddy logs at debug level.
-func (h *Handler) warnLiteralSecrets() {
-	for i, t := range h.Tokens {
-		if t.Secret != "" && !strings.Contains(t.Secret, "{") {
-			h.logger.Warn("a scim token is written literally in the config; use {env.NAME}, {file.path} or token_sha256 to keep it out of the config and its logs",
-				zap.Int("token", i+1))
-		}
-	}
-	if h.Legacy.APIKey != "" && !strings.Contains(h.Legacy.APIKey, "{") {
-		h.logger.Warn("the legacy api_key is written literally in the config; use {env.NAME} or {file.path}")
-	}
-}
-
 func (h *Handler) setDefaults() {
 	if h.BasePath == "" {
 		h.BasePath = DefaultBasePath
@@ -223,44 +208,6 @@ func (h *Handler) setDefaults() {
 	if h.AuthFailureWindow <= 0 {
 		h.AuthFailureWindow = caddy.Duration(DefaultAuthFailureWindow)
 	}
-}
-
-func (h *Handler) newClient(repl *caddy.Replacer) (*legacyclient.Client, error) {
-	url, err := repl.ReplaceOrErr(h.Legacy.URL, true, true)
-	if err != nil {
-		return nil, fmt.Errorf("legacy url: %w", err)
-	}
-	key, err := repl.ReplaceOrErr(h.Legacy.APIKey, true, true)
-	if err != nil {
-		return nil, fmt.Errorf("legacy api_key: %w", err)
-	}
-	cfg := legacyclient.Config{
-		BaseURL:     url,
-		APIKey:      key,
-		Timeout:     time.Duration(h.Legacy.Timeout),
-		Retries:     DefaultRetries,
-		Rate:        DefaultRate,
-		MaxInFlight: h.Legacy.MaxInFlight,
-		Logger:      h.logger.Named("legacy"),
-		Observer:    hectorObserver{h.metrics, h.Tenant},
-		DryRun:      h.DryRun,
-	}
-	if cfg.Timeout == 0 {
-		cfg.Timeout = DefaultLegacyTimeout
-	}
-	if h.Legacy.Retries != nil {
-		cfg.Retries = *h.Legacy.Retries
-		if cfg.Retries == 0 {
-			cfg.Retries = -1 // legacyclient: negative means no retries
-		}
-	}
-	if h.Legacy.Rate != nil {
-		cfg.Rate = *h.Legacy.Rate
-	}
-	if cfg.MaxInFlight == 0 {
-		cfg.MaxInFlight = DefaultMaxInFlight
-	}
-	return legacyclient.New(cfg)
 }
 
 func (h *Handler) roles() translate.Roles {

@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"sync"
@@ -133,4 +134,48 @@ func (k *keyedMutex) lock(kind string, id int64) func() {
 		}
 		k.mu.Unlock()
 	}
+}
+
+// forEach runs fn for each id with bounded concurrency and returns the
+// first error.
+func forEach(parent context.Context, ids []int64, fn func(context.Context, int64) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  = make(chan int64)
+	)
+	for range min(workers, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				if err := fn(ctx, id); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+						cancel()
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, id := range ids {
+		select {
+		case next <- id:
+		case <-ctx.Done():
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first == nil {
+		first = parent.Err()
+	}
+	return first
 }

@@ -1,0 +1,152 @@
+package caddymodule
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+)
+
+func parseToken(h *Handler, d *caddyfile.Dispenser) error {
+	kind := d.Val()
+	v, err := oneArg(d)
+	if err != nil {
+		return err
+	}
+	t := Token{Secret: v}
+	if kind == "token_sha256" {
+		t = Token{SHA256: v}
+		if len(v) != 64 || strings.Trim(strings.ToLower(v), "0123456789abcdef") != "" {
+			return d.Errf("token_sha256 must be 64 hex digits")
+		}
+	}
+	for d.NextBlock(1) {
+		if d.Val() != "expires" {
+			return d.Errf("unrecognized %s option %q", kind, d.Val())
+		}
+		if t.Expires != "" {
+			return d.Errf("expires given twice")
+		}
+		exp, err := oneArg(d)
+		if err != nil {
+			return err
+		}
+		if _, err := time.Parse(time.RFC3339, exp); err != nil {
+			return d.Errf("expires must be an RFC 3339 time such as 2027-02-06T00:00:00Z: %q", exp)
+		}
+		t.Expires = exp
+	}
+	for _, old := range h.Tokens {
+		if (t.Secret != "" && old.Secret == t.Secret) || (t.SHA256 != "" && strings.EqualFold(old.SHA256, t.SHA256)) {
+			return d.Errf("duplicate %s", kind)
+		}
+	}
+	h.Tokens = append(h.Tokens, t)
+	return nil
+}
+
+// checkTokens refuses a configuration whose every token has expired,
+// naming the line of the last token.
+func (h *Handler) checkTokens(d *caddyfile.Dispenser, line int) error {
+	if len(h.Tokens) == 0 {
+		return nil
+	}
+	for _, t := range h.Tokens {
+		exp, err := time.Parse(time.RFC3339, t.Expires)
+		if t.Expires == "" || err != nil || exp.After(time.Now()) {
+			return nil
+		}
+	}
+	return fmt.Errorf("every scim token has expired: add a new token, at %s:%d", d.File(), line)
+}
+
+func parseLegacy(h *Handler, d *caddyfile.Dispenser) error {
+	v, err := oneArg(d)
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(v, "{") && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+		return d.Errf("legacy URL must start with http:// or https://: %q", v)
+	}
+	h.Legacy.URL = v
+	seen := map[string]bool{}
+	for d.NextBlock(1) {
+		name := d.Val()
+		if seen[name] {
+			return d.Errf("legacy option %q given twice", name)
+		}
+		seen[name] = true
+		if err := parseLegacyOption(&h.Legacy, name, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseLegacyOption(l *Legacy, name string, d *caddyfile.Dispenser) error {
+	v, err := oneArg(d)
+	if err != nil {
+		return err
+	}
+	switch name {
+	case "api_key":
+		l.APIKey = v
+	case "timeout":
+		dur, err := caddy.ParseDuration(v)
+		if err != nil || dur <= 0 {
+			return d.Errf("timeout must be a positive duration: %q", v)
+		}
+		l.Timeout = caddy.Duration(dur)
+	case "retries":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 20 {
+			return d.Errf("retries must be an integer from 0 to 20: %q", v)
+		}
+		l.Retries = &n
+	case "rate":
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			return d.Errf("rate must be a number of requests a second, 0 or more: %q", v)
+		}
+		l.Rate = &f
+	case "max_in_flight":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return d.Errf("max_in_flight must be a positive integer: %q", v)
+		}
+		l.MaxInFlight = n
+	default:
+		return d.Errf("unrecognized legacy option %q", name)
+	}
+	return nil
+}
+
+func parseRoles(h *Handler, d *caddyfile.Dispenser) error {
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for d.NextBlock(1) {
+		r := Role{Name: d.Val()}
+		for _, existing := range h.Roles {
+			if existing.Name == r.Name {
+				return d.Errf("role %q listed twice", r.Name)
+			}
+		}
+		args := d.RemainingArgs()
+		if len(args) > 1 {
+			return d.Errf("role %q: separate several groups with ';' in one argument, quoted when a name has spaces", r.Name)
+		}
+		if len(args) == 1 {
+			for _, g := range strings.Split(args[0], ";") {
+				if g = strings.TrimSpace(g); g != "" {
+					r.Groups = append(r.Groups, g)
+				}
+			}
+		}
+		h.Roles = append(h.Roles, r)
+	}
+	return nil
+}
