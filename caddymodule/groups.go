@@ -22,8 +22,7 @@ func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.
 		if err := h.service.DeleteGroup(ctx, id); err != nil {
 			return 0, err
 		}
-		w.WriteHeader(http.StatusNoContent)
-		return http.StatusNoContent, nil
+		return noContent(w), nil
 	default:
 		var body []byte
 		if body, err = h.readBody(w, r); err != nil {
@@ -34,8 +33,7 @@ func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.
 			break
 		}
 		if res, err = h.service.PatchGroup(ctx, id, body); err == nil && !proj.Requested() {
-			w.WriteHeader(http.StatusNoContent)
-			return http.StatusNoContent, nil
+			return noContent(w), nil
 		}
 		if err == nil && proj.Includes("members") {
 			res, err = h.service.GetGroup(ctx, id, true)

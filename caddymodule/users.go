@@ -56,8 +56,7 @@ func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.R
 		if err := h.service.DeleteUser(ctx, id); err != nil {
 			return 0, err
 		}
-		w.WriteHeader(http.StatusNoContent)
-		return http.StatusNoContent, nil
+		return noContent(w), nil
 	default:
 		var body []byte
 		if body, err = h.readBody(w, r); err != nil {
@@ -155,4 +154,10 @@ func noneMatch(header, version string) bool {
 		}
 	}
 	return false
+}
+
+// noContent answers 204.
+func noContent(w http.ResponseWriter) int {
+	w.WriteHeader(http.StatusNoContent)
+	return http.StatusNoContent
 }
