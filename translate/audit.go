@@ -3,6 +3,7 @@ package translate
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -39,15 +40,46 @@ type nopAuditor struct{}
 func (nopAuditor) Change(context.Context, Change) {}
 
 // fieldChanges lists the fields that differ between two Hector records
-// over the given fields (role and status included).
+// over the given fields (role and status included). Each record is read
+// once, whatever the number of fields.
 func fieldChanges(before, after []byte, fields []string) []FieldChange {
+	b, a := fieldValues(before, fields), fieldValues(after, fields)
 	var out []FieldChange
-	for _, f := range fields {
-		b, a := gjson.GetBytes(before, f).String(), gjson.GetBytes(after, f).String()
-		if b != a {
-			out = append(out, FieldChange{Field: f, Before: b, After: a})
+	for i, f := range fields {
+		if b[i] != a[i] {
+			out = append(out, FieldChange{Field: f, Before: b[i], After: a[i]})
 		}
 	}
+	return out
+}
+
+// fieldValues returns the values of fields (gjson paths) in rec, as
+// gjson.GetBytes would, from one pass over rec's top level.
+func fieldValues(rec []byte, fields []string) []string {
+	out := make([]string, len(fields))
+	done := make([]bool, len(fields))
+	for i, f := range fields {
+		if strings.Contains(f, `\`) { // an escaped dot: leave it to gjson
+			out[i], done[i] = gjson.GetBytes(rec, f).String(), true
+		}
+	}
+	gjson.ParseBytes(rec).ForEach(func(k, v gjson.Result) bool {
+		for i, f := range fields {
+			if done[i] {
+				continue
+			}
+			key, rest, nested := strings.Cut(f, ".")
+			if key != k.Str {
+				continue
+			}
+			val := v
+			if nested {
+				val = v.Get(rest)
+			}
+			out[i], done[i] = val.String(), true // the first of duplicate keys, as Get
+		}
+		return true
+	})
 	return out
 }
 
