@@ -43,7 +43,7 @@ type config struct {
 }
 
 // scenarioKeys are the load scenarios, in the order they run.
-var scenarioKeys = []string{"floor", "get", "filter", "post", "patch-user", "patch-group"}
+var scenarioKeys = []string{"floor-go", "floor", "get", "filter", "post", "patch-user", "patch-group"}
 
 func defaultConfig() config {
 	return config{
@@ -63,7 +63,7 @@ func parseFlags(args []string) (config, error) {
 	c := defaultConfig()
 	fs := flag.NewFlagSet("scim-load", flag.ContinueOnError)
 	fs.StringVar(&c.Binary, "binary", "", "hector-scim binary to run (default: go build ./cmd/hector-scim into a temporary directory)")
-	fs.StringVar(&c.SidecarLogs, "sidecar-logs", "", "directory to keep the sidecars' output in, as load.log and entra.log (default: a temporary directory, removed)")
+	fs.StringVar(&c.SidecarLogs, "sidecar-logs", "", "directory to keep the sidecars' output in, as load.log, go-floor.log and entra.log (default: a temporary directory, removed)")
 	fs.DurationVar(&c.Timeout, "timeout", c.Timeout, "bound on the whole run")
 	fs.BoolVar(&c.Strict, "strict", false, "exit with status 2 when a target is missed")
 	fs.BoolVar(&c.Load, "load", c.Load, "run the load scenarios")

@@ -52,7 +52,8 @@ func (s *sideStats) add(r phaseResult, calls int64) {
 }
 
 // runScenario measures a scenario: per round, a sidecar phase then a
-// direct phase, each side warmed up before its first.
+// direct phase, each side warmed up before its first. sc is the process
+// the sidecar side goes through (the Go floor's, for that row).
 func runScenario(ctx context.Context, cfg config, w *world, srv *simServer, sc *sidecar, s scenario) scenarioResult {
 	r := scenarioResult{sc: s}
 	var sideSeq, directSeq atomic.Int64
@@ -66,7 +67,7 @@ func runScenario(ctx context.Context, cfg config, w *world, srv *simServer, sc *
 		return r
 	}
 	for round := range cfg.Rounds {
-		profile := round == 0 && cfg.CPUProfile != "" && cfg.ProfileScenario == s.key
+		profile := round == 0 && cfg.CPUProfile != "" && cfg.ProfileScenario == s.key && !s.goFloor
 		r.measureSidecar(ctx, cfg, srv, sc, &sideSeq, profile)
 		r.measureDirect(ctx, cfg, srv, &directSeq)
 		if ctx.Err() != nil {

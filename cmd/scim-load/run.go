@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,12 +99,25 @@ func runLoad(ctx context.Context, cfg config, bin, tmp string, rep *report, logw
 	defer w.scim.close()
 	defer w.floor.close()
 	defer w.hector.close()
-	return runChecks(ctx, cfg, w, srv, sc, rep, logw)
+	var gf *sidecar
+	if slices.Contains(cfg.Scenarios, "floor-go") {
+		glp, err := logPath(cfg, tmp, "go-floor")
+		if err != nil {
+			return err
+		}
+		if gf, err = startGoFloor(ctx, srv.url, glp); err != nil {
+			return err
+		}
+		defer gf.stop()
+		w.goFloor = hectorTarget(gf.base, cfg.Concurrency)
+		defer w.goFloor.close()
+	}
+	return runChecks(ctx, cfg, w, srv, sc, gf, rep, logw)
 }
 
 // runChecks runs the streaming check, then the scenarios, against a
 // running sidecar.
-func runChecks(ctx context.Context, cfg config, w *world, srv *simServer, sc *sidecar, rep *report, logw io.Writer) error {
+func runChecks(ctx context.Context, cfg config, w *world, srv *simServer, sc, goFloor *sidecar, rep *report, logw io.Writer) error {
 	for k := range int64(10) {
 		if err := w.scimGet(ctx, k); err != nil {
 			return fmt.Errorf("first requests: %w", err)
@@ -125,9 +139,13 @@ func runChecks(ctx context.Context, cfg config, w *world, srv *simServer, sc *si
 	for _, key := range cfg.Scenarios {
 		s := all[key]
 		progress(logw, "scenario %s: sidecar then direct, %s each after %s warm-up, concurrency %d", s.name, cfg.Duration, cfg.Warmup, cfg.Concurrency)
-		r := runScenario(ctx, cfg, w, srv, sc, s)
+		proc := sc
+		if s.goFloor {
+			proc = goFloor
+		}
+		r := runScenario(ctx, cfg, w, srv, proc, s)
 		rep.scenarios = append(rep.scenarios, r)
-		if err := sc.alive(); err != nil {
+		if err := proc.alive(); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {

@@ -22,13 +22,16 @@ type scenario struct {
 	maxCPU    time.Duration // target for sidecar CPU per request; 0 = none
 	sidecar   opFunc
 	direct    opFunc
-	distinct  int64 // operations per side before values repeat; 0 = never
+	distinct  int64  // operations per side before values repeat; 0 = never
+	reference string // for a row without targets: what it stands for
+	goFloor   bool   // the sidecar side runs through the Go floor, not the sidecar
 }
 
 // world is what the scenarios run against.
 type world struct {
 	scim, hector *target
 	floor        *target // the sidecar's reverse_proxy to the simulator
+	goFloor      *target // the Go floor (goproxy.go) in front of the simulator
 	seed         seeded
 	run          string // distinguishes the names this run creates
 }
@@ -46,7 +49,10 @@ func (w *world) scenarios() map[string]scenario {
 			sidecar: w.scimPost, direct: w.hectorPost},
 		"patch-user": {key: "patch-user", name: "PATCH /Users/{id} givenName", minRatio: 0.4,
 			sidecar: w.scimPatchUser, direct: w.hectorPatchUser},
-		"floor": {key: "floor", name: "floor: Caddy reverse_proxy GET", sidecar: w.floorGet, direct: w.hectorGet},
+		"floor-go": {key: "floor-go", name: "floor: bare Go net/http proxy GET", sidecar: w.goFloorGet, direct: w.hectorGet,
+			reference: "reference: what any Go HTTP bridge making this call costs", goFloor: true},
+		"floor": {key: "floor", name: "floor: Caddy reverse_proxy GET", sidecar: w.floorGet, direct: w.hectorGet,
+			reference: "reference: what any Caddy module making this call costs"},
 		"patch-group": {key: "patch-group", name: "PATCH /Groups/{id} +100", minRatio: 0.4,
 			sidecar: w.scimPatchGroup, direct: w.hectorPatchGroup,
 			distinct: chunks * int64(len(w.seed.sideGroups))},
@@ -66,6 +72,13 @@ func (w *world) scimGet(ctx context.Context, k int64) error {
 // sidecar's process: what any Caddy module making one call costs at least.
 func (w *world) floorGet(ctx context.Context, k int64) error {
 	_, err := w.floor.do(ctx, http.MethodGet, "/users/"+itoa(w.loadUser(k)), nil, http.StatusOK, false)
+	return err
+}
+
+// goFloorGet is GET /users/{id} through the Go floor: a plain net/http
+// server making the call with a plain http.Client, in its own process.
+func (w *world) goFloorGet(ctx context.Context, k int64) error {
+	_, err := w.goFloor.do(ctx, http.MethodGet, "/users/"+itoa(w.loadUser(k)), nil, http.StatusOK, false)
 	return err
 }
 
