@@ -2,6 +2,8 @@ package translate
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/hector-scim/hector-scim/translate/filter"
@@ -160,5 +162,35 @@ func BenchmarkPlanFilter(b *testing.B) {
 				s.planUsers(f)
 			}
 		})
+	}
+}
+
+// benchMemberPatch adds 100 members, as Entra sends it.
+var benchMemberPatch = func() []byte {
+	var b strings.Builder
+	b.WriteString(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Add","path":"members","value":[`)
+	for i := range 100 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"value":"%d"}`, 1000+i)
+	}
+	b.WriteString(`]}]}`)
+	return []byte(b.String())
+}()
+
+// BenchmarkGroupPatch100 is the pure part of a group PATCH adding 100
+// members: parse the body and fold the operations into member ids.
+func BenchmarkGroupPatch100(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		ops, err := ParsePatch(benchMemberPatch, schema.Group)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch, err := groupPatch(ops)
+		if err != nil || len(ch.members.add) != 100 {
+			b.Fatalf("got %+v, %v; want 100 adds", ch.members, err)
+		}
 	}
 }
