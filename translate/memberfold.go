@@ -30,7 +30,7 @@ func (m *memberFold) fold(o Operation) error {
 		if o.Path.Filter != nil {
 			return badRequest(InvalidPath, "%s: a member filter is only allowed on remove", o.Path.String())
 		}
-		ids, err := valueIDs(o.Value)
+		ids, err := o.memberIDs()
 		if err != nil {
 			return err
 		}
@@ -58,8 +58,8 @@ func (m *memberFold) remove(o Operation) error {
 			return nil // not an id Hector could have issued: not a member, nothing to remove
 		}
 		m.mark(ids, false)
-	case o.HasValue && o.Value != nil:
-		ids, err := valueIDs(o.Value)
+	case o.ids != nil || (o.HasValue && o.Value != nil):
+		ids, err := o.memberIDs()
 		if err != nil {
 			return err
 		}
@@ -70,6 +70,16 @@ func (m *memberFold) remove(o Operation) error {
 	return nil
 }
 
+// memberIDs returns the member ids of a members operation: those the fast
+// path read, or those of its value.
+func (o Operation) memberIDs() ([]int64, error) {
+	if o.ids != nil {
+		return o.ids, nil
+	}
+	return valueIDs(o.Value)
+}
+
+// valueIDs reads member ids from a client value.
 func valueIDs(v any) ([]int64, error) {
 	if list, ok := plainMembers(v); ok {
 		return memberIDs(list)

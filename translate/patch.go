@@ -18,6 +18,9 @@ type Operation struct {
 	// HasValue records whether the client sent a "value" (a remove with a
 	// value array removes only the listed values).
 	HasValue bool
+	// ids are the member ids of an operation parseMemberPatch read; its
+	// Value is then nil.
+	ids []int64
 }
 
 // MaxOperations bounds the operations of one PATCH request.
@@ -29,6 +32,14 @@ const MaxOperations = 1000
 // read-only keys (id, meta, schemas) inside no-path values, which are
 // ignored.
 func ParsePatch(body []byte, rt *schema.ResourceType) ([]Operation, error) {
+	if ops, ok := parseMemberPatch(body, rt); ok {
+		return ops, nil
+	}
+	return parsePatchGeneral(body, rt)
+}
+
+// parsePatchGeneral is ParsePatch for any body.
+func parsePatchGeneral(body []byte, rt *schema.ResourceType) ([]Operation, error) {
 	msg, err := decodeObject(body)
 	if err != nil {
 		return nil, err
