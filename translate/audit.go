@@ -57,26 +57,34 @@ func fieldChanges(before, after []byte, fields []string) []FieldChange {
 // gjson.GetBytes would, from one pass over rec's top level.
 func fieldValues(rec []byte, fields []string) []string {
 	out := make([]string, len(fields))
-	done := make([]bool, len(fields))
+	if len(rec) == 0 {
+		return out
+	}
+	type path struct {
+		key, rest string
+		nested    bool
+		done      bool
+	}
+	paths := make([]path, len(fields))
 	for i, f := range fields {
 		if strings.Contains(f, `\`) { // an escaped dot: leave it to gjson
-			out[i], done[i] = gjson.GetBytes(rec, f).String(), true
+			out[i], paths[i].done = gjson.GetBytes(rec, f).String(), true
+			continue
 		}
+		p := &paths[i]
+		p.key, p.rest, p.nested = strings.Cut(f, ".")
 	}
 	gjson.ParseBytes(rec).ForEach(func(k, v gjson.Result) bool {
-		for i, f := range fields {
-			if done[i] {
-				continue
-			}
-			key, rest, nested := strings.Cut(f, ".")
-			if key != k.Str {
+		for i := range paths {
+			p := &paths[i]
+			if p.done || p.key != k.Str {
 				continue
 			}
 			val := v
-			if nested {
-				val = v.Get(rest)
+			if p.nested {
+				val = v.Get(p.rest)
 			}
-			out[i], done[i] = val.String(), true // the first of duplicate keys, as Get
+			out[i], p.done = val.String(), true // the first of duplicate keys, as Get
 		}
 		return true
 	})

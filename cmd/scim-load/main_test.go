@@ -54,7 +54,7 @@ func TestRun(t *testing.T) {
 				t.Errorf("report has no row for %s", s.sc.name)
 			}
 		}
-		for _, want := range []string{"sidecar RSS:", "streaming:", "Entra cycle:"} {
+		for _, want := range []string{"sidecar RSS:", "streaming:", "Entra cycle:", "over Caddy's floor in this run"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("report has no %q line", want)
 			}

@@ -122,6 +122,29 @@ func (r *report) ownCPUCells() string {
 	return strings.Join(parts, ", ")
 }
 
+// overFloor is what the SCIM layer costs on top of Caddy's reverse_proxy
+// making the same single call: the quantity that stays put when a noisy
+// machine moves every row. It is "" without a measured floor.
+func (r *report) overFloor() string {
+	var floor time.Duration
+	for _, s := range r.scenarios {
+		if s.sc.key == "floor" && s.err == nil && s.side.cpu >= 0 && s.side.ops > 0 {
+			floor = s.cpuPerReq()
+		}
+	}
+	if floor == 0 {
+		return ""
+	}
+	var parts []string
+	for _, s := range r.scenarios {
+		if s.sc.reference != "" || s.err != nil || s.side.cpu < 0 || s.side.ops == 0 || s.side.calls != s.side.ops {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %+.0fµs", s.sc.key, float64(s.cpuPerReq()-floor)/float64(time.Microsecond)))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (r *report) printTable(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
 	fmt.Fprintln(tw, "scenario\t sidecar req/s\t p50\t p99\t direct req/s\t p50\t p99\t ratio\t sidecar CPU/req\t Hector calls/req\t target")
@@ -143,6 +166,9 @@ func (r *report) printTable(w io.Writer) {
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "  this process's CPU (load generator and simulator) per request, sidecar phase / direct phase: %s\n", r.ownCPUCells())
+	if over := r.overFloor(); over != "" {
+		fmt.Fprintf(w, "  sidecar CPU per request over Caddy's floor in this run, for the scenarios that make one Hector call as it does: %s\n", over)
+	}
 	for _, n := range notes {
 		fmt.Fprintln(w, "  note:", n)
 	}
