@@ -173,7 +173,7 @@ var benchMemberPatch = func() []byte {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, `{"value":"%d"}`, 1000+i)
+		fmt.Fprintf(&b, `{"$ref":null,"value":"%d"}`, 1000+i)
 	}
 	b.WriteString(`]}]}`)
 	return []byte(b.String())

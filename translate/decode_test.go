@@ -76,6 +76,7 @@ func TestPlainMembersAgrees(t *testing.T) {
 		`[{"value":"1","display":2}]`, `[{"Value":"1"}]`, `[{"value":"1","extra":"x"}]`,
 		`["1"]`, `[""]`, `{"value":"1"}`, `"1"`, `[]`, `[[{"value":"1"}]]`, `[null]`, `[{"value":"1"},null]`,
 		`[{"value":"9223372036854775807"}]`, `[{"value":"9223372036854775808"}]`,
+		`[{"$ref":null,"value":"4"},{"$ref":null,"value":"5"}]`, `[{"value":"4","display":null}]`, `[{"value":null}]`,
 	} {
 		v, err := decodeJSON([]byte(body))
 		if err != nil {

@@ -132,8 +132,9 @@ func containsID(ids []int64, id int64) bool {
 
 // plainMembers reports whether v is a member list in the form clients send
 // — objects with a non-empty string "value" and nothing beside it but
-// string "display", "type" or "$ref" — which memberIDs can read as it is:
-// coerce would change nothing memberIDs looks at. Other forms (a bare
+// "display", "type" or "$ref", each a string or null (Entra sends
+// "$ref": null) — which memberIDs can read as it is: coerce would change
+// nothing memberIDs looks at. Other forms (a bare
 // string, one object, other keys or cases, empty values) take coerce.
 func plainMembers(v any) ([]any, bool) {
 	list, ok := v.([]any)
@@ -151,7 +152,7 @@ func plainMembers(v any) ([]any, bool) {
 		for k, x := range m {
 			switch k {
 			case "value", "display", "type", "$ref":
-				if _, ok := x.(string); !ok {
+				if _, ok := x.(string); !ok && x != nil {
 					return nil, false
 				}
 			default:

@@ -16,7 +16,7 @@ import (
 // map per member:
 //
 //	{"schemas": [...], "Operations": [{"op": "Add", "path": "members",
-//	  "value": [{"value": "<id>", "display": "..."}, ...]}, ...]}
+//	  "value": [{"$ref": null, "value": "<id>"}, ...]}, ...]}
 //
 // Only that shape qualifies: exactly those keys, in that case, none twice;
 // ops add, replace or remove; the path "members"; values that are lists of
@@ -105,7 +105,7 @@ func memberOperation(item gjson.Result, path filter.Path) (Operation, bool) {
 
 // plainMemberIDs reads a non-empty list of plain members: objects with a
 // non-empty string "value" that is a user id, and nothing beside it but
-// string "display", "type" or "$ref". The ids come once each, in order,
+// "display", "type" or "$ref", each a string or null. The ids come once each, in order,
 // as memberIDs gives them.
 func plainMemberIDs(list gjson.Result) ([]int64, bool) {
 	if !list.IsArray() {
@@ -117,6 +117,9 @@ func plainMemberIDs(list gjson.Result) ([]int64, bool) {
 	list.ForEach(func(_, e gjson.Result) bool {
 		var id int64
 		ok = e.IsObject() && eachKeyOnce(e, func(k string, v gjson.Result) bool {
+			if v.Type == gjson.Null && k != "value" {
+				return k == "display" || k == "type" || k == "$ref"
+			}
 			if v.Type != gjson.String || surrogateEscape(v.Raw) {
 				return false
 			}
@@ -143,7 +146,8 @@ func plainMemberIDs(list gjson.Result) ([]int64, bool) {
 // returned true and no key came twice. Keys with escapes that encoding/json
 // decodes by its own rules make it report false.
 func eachKeyOnce(obj gjson.Result, fn func(k string, v gjson.Result) bool) bool {
-	var seen []string
+	var buf [4]string // members and operations have at most four keys
+	seen := buf[:0]
 	ok := true
 	obj.ForEach(func(k, v gjson.Result) bool {
 		for _, s := range seen {

@@ -172,7 +172,7 @@ func (w *world) scimPatchGroup(ctx context.Context, k int64) error {
 		if i > 0 {
 			body = append(body, ',')
 		}
-		body = append(body, `{"value":"`...)
+		body = append(body, `{"$ref":null,"value":"`...) // as Entra sends it
 		body = strconv.AppendInt(body, first+i, 10)
 		body = append(body, `"}`...)
 	}
