@@ -53,10 +53,22 @@ func fieldChanges(before, after []byte, fields []string) []FieldChange {
 	return out
 }
 
-// fieldValues returns the values of fields (gjson paths) in rec, as
-// gjson.GetBytes would, from one pass over rec's top level.
+// fieldValues returns the values of fields (gjson paths) in rec as
+// strings, as gjson.GetBytes(rec, f).String() would, from one pass over
+// rec's top level.
 func fieldValues(rec []byte, fields []string) []string {
-	out := make([]string, len(fields))
+	res := fieldResults(rec, fields)
+	out := make([]string, len(res))
+	for i, r := range res {
+		out[i] = r.String()
+	}
+	return out
+}
+
+// fieldResults returns what gjson.GetBytes(rec, f) returns for each of
+// fields, from one pass over rec's top level.
+func fieldResults(rec []byte, fields []string) []gjson.Result {
+	out := make([]gjson.Result, len(fields))
 	if len(rec) == 0 {
 		return out
 	}
@@ -68,7 +80,7 @@ func fieldValues(rec []byte, fields []string) []string {
 	paths := make([]path, len(fields))
 	for i, f := range fields {
 		if strings.Contains(f, `\`) { // an escaped dot: leave it to gjson
-			out[i], paths[i].done = gjson.GetBytes(rec, f).String(), true
+			out[i], paths[i].done = gjson.GetBytes(rec, f), true
 			continue
 		}
 		p := &paths[i]
@@ -84,7 +96,7 @@ func fieldValues(rec []byte, fields []string) []string {
 			if p.nested {
 				val = v.Get(p.rest)
 			}
-			out[i], p.done = val.String(), true // the first of duplicate keys, as Get
+			out[i], p.done = val, true // the first of duplicate keys, as Get
 		}
 		return true
 	})

@@ -23,9 +23,14 @@ func TestFieldValuesAsGjson(t *testing.T) {
 	}
 	for _, rec := range records {
 		got := fieldValues([]byte(rec), fields)
+		res := fieldResults([]byte(rec), fields)
 		for i, f := range fields {
-			if want := gjson.Get(rec, f).String(); got[i] != want {
-				t.Errorf("record %s, field %s: got %q, want %q (gjson)", rec, f, got[i], want)
+			want := gjson.Get(rec, f)
+			if got[i] != want.String() {
+				t.Errorf("record %s, field %s: got %q, want %q (gjson)", rec, f, got[i], want.String())
+			}
+			if res[i].Type != want.Type || res[i].Raw != want.Raw || res[i].Exists() != want.Exists() {
+				t.Errorf("record %s, field %s: got result %+v, want %+v (gjson)", rec, f, res[i], want)
 			}
 		}
 	}

@@ -134,14 +134,17 @@ func (s *Service) PatchUser(ctx context.Context, id string, body []byte) (Resour
 // source that changed, the field takes that source's new value.
 func (s *Service) patchedFields(raw []byte, old, doc Resource) map[string]any {
 	fields := s.mapping.ToHector(doc)
-	for _, l := range s.mapping.lines {
+	var stored []string // the record's value of each line's field, read once when needed
+	for i, l := range s.mapping.lines {
 		if l.boolean || samePath(old, doc, l.sources[0]) == false {
 			continue
 		}
-		stored := gjson.GetBytes(raw, l.field).String()
+		if stored == nil {
+			stored = fieldValues(raw, s.mapping.Fields())
+		}
 		for _, src := range l.sources[1:] {
 			was, _ := getPath(old, src).(string)
-			if samePath(old, doc, src) || !strings.EqualFold(stored, was) {
+			if samePath(old, doc, src) || !strings.EqualFold(stored[i], was) {
 				continue
 			}
 			if now, _ := getPath(doc, src).(string); now != "" {
@@ -181,12 +184,14 @@ func mergeRecord(raw []byte, fields map[string]any) (json.RawMessage, bool, erro
 		rec, _ = sjson.DeleteBytes(rec, ro)
 	}
 	changed := false
-	for _, field := range sortedKeys(fields) {
+	keys := sortedKeys(fields)
+	curs := fieldResults(raw, keys)
+	for i, field := range keys {
 		v := fields[field]
 		if v == nil {
 			continue
 		}
-		cur := gjson.GetBytes(raw, field)
+		cur := curs[i]
 		if cur.String() == v || (v == "" && cur.Type == gjson.Null) {
 			continue
 		}
