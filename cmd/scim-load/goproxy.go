@@ -62,27 +62,11 @@ func startGoFloor(ctx context.Context, simURL, logPath string) (*sidecar, error)
 	if err != nil {
 		return nil, err
 	}
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close() // the child keeps its own descriptor
 	s := &sidecar{base: "http://127.0.0.1:" + strconv.Itoa(port), logPath: logPath, exited: make(chan struct{})}
-	s.cmd = exec.Command(exe)
-	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	s.cmd.Env = append(os.Environ(), goFloorEnv+"="+simURL, goFloorPortEnv+"="+strconv.Itoa(port))
-	s.cmd.SysProcAttr = childAttr()
-	if err := s.cmd.Start(); err != nil {
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), goFloorEnv+"="+simURL, goFloorPortEnv+"="+strconv.Itoa(port))
+	if err := s.start(ctx, cmd, port); err != nil {
 		return nil, fmt.Errorf("go floor: %w", err)
-	}
-	s.pid = s.cmd.Process.Pid
-	go func() {
-		s.waitErr = s.cmd.Wait()
-		close(s.exited)
-	}()
-	if err := s.waitReady(ctx, port); err != nil {
-		s.stop()
-		return nil, err
 	}
 	return s, nil
 }

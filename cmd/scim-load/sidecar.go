@@ -45,7 +45,8 @@ type sidecarConfig struct {
 	logPath string // the process's stdout and stderr
 }
 
-// sidecar is one running hector-scim process.
+// sidecar is one running child process: a hector-scim sidecar, or the Go
+// floor (goproxy.go), measured the same way.
 type sidecar struct {
 	cmd     *exec.Cmd
 	pid     int
@@ -109,18 +110,29 @@ func startSidecar(ctx context.Context, bin, dir string, sc sidecarConfig) (*side
 	if err := os.WriteFile(cf, []byte(sc.caddyfile(port, s.admin)), 0o600); err != nil {
 		return nil, err
 	}
-	logf, err := os.Create(sc.logPath)
+	cmd := exec.Command(bin, "run", "--config", cf, "--adapter", "caddyfile")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir,
+		"SCIM_LOAD_TOKEN="+scimToken, "SCIM_LOAD_HECTOR_KEY="+apiKey)
+	if err := s.start(ctx, cmd, port); err != nil {
+		return nil, fmt.Errorf("sidecar: %w", err)
+	}
+	return s, nil
+}
+
+// start runs cmd as the process s stands for, its output going to
+// s.logPath, and returns once it listens on port; a process that does not
+// is stopped.
+func (s *sidecar) start(ctx context.Context, cmd *exec.Cmd, port int) error {
+	logf, err := os.Create(s.logPath)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer logf.Close() // the child keeps its own descriptor
-	s.cmd = exec.Command(bin, "run", "--config", cf, "--adapter", "caddyfile")
+	s.cmd = cmd
 	s.cmd.Stdout, s.cmd.Stderr = logf, logf
-	s.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir,
-		"SCIM_LOAD_TOKEN="+scimToken, "SCIM_LOAD_HECTOR_KEY="+apiKey)
 	s.cmd.SysProcAttr = childAttr()
 	if err := s.cmd.Start(); err != nil {
-		return nil, fmt.Errorf("sidecar: %w", err)
+		return err
 	}
 	s.pid = s.cmd.Process.Pid
 	go func() {
@@ -129,9 +141,9 @@ func startSidecar(ctx context.Context, bin, dir string, sc sidecarConfig) (*side
 	}()
 	if err := s.waitReady(ctx, port); err != nil {
 		s.stop()
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // waitReady polls until the process listens on port (at most 30 s).
