@@ -79,16 +79,8 @@ func (o Operation) memberIDs() ([]int64, error) {
 	return valueIDs(o.Value)
 }
 
-// valueIDs reads member ids from a client value.
+// valueIDs reads member ids from a client value of any form coerce accepts.
 func valueIDs(v any) ([]int64, error) {
-	if list, ok := plainMembers(v); ok {
-		return memberIDs(list)
-	}
-	return coercedValueIDs(v)
-}
-
-// coercedValueIDs reads member ids from a value of any form coerce accepts.
-func coercedValueIDs(v any) ([]int64, error) {
 	c, err := coerce(schema.Group.Core.Attr("members"), v, "members")
 	if err != nil {
 		return nil, err
@@ -128,37 +120,4 @@ func containsID(ids []int64, id int64) bool {
 		}
 	}
 	return false
-}
-
-// plainMembers reports whether v is a member list in the form clients send
-// — objects with a non-empty string "value" and nothing beside it but
-// "display", "type" or "$ref", each a string or null (Entra sends
-// "$ref": null) — which memberIDs can read as it is: coerce would change
-// nothing memberIDs looks at. Other forms (a bare
-// string, one object, other keys or cases, empty values) take coerce.
-func plainMembers(v any) ([]any, bool) {
-	list, ok := v.([]any)
-	if !ok || len(list) == 0 {
-		return nil, false
-	}
-	for _, e := range list {
-		m, ok := e.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if s, ok := m["value"].(string); !ok || s == "" {
-			return nil, false
-		}
-		for k, x := range m {
-			switch k {
-			case "value", "display", "type", "$ref":
-				if _, ok := x.(string); !ok && x != nil {
-					return nil, false
-				}
-			default:
-				return nil, false
-			}
-		}
-	}
-	return list, true
 }

@@ -20,7 +20,7 @@ import (
 //
 // Only that shape qualifies: exactly those keys, in that case, none twice;
 // ops add, replace or remove; the path "members"; values that are lists of
-// plain members (see plainMembers) whose ids Hector could have issued. The
+// plain members (see plainMemberIDs) whose ids Hector could have issued. The
 // operations it returns carry their member ids instead of a Value. ok is
 // false for any other body, which takes the general path; for a body that
 // qualifies, both paths give the same group change (FuzzMemberPatchAgrees).
@@ -105,8 +105,9 @@ func memberOperation(item gjson.Result, path filter.Path) (Operation, bool) {
 
 // plainMemberIDs reads a non-empty list of plain members: objects with a
 // non-empty string "value" that is a user id, and nothing beside it but
-// "display", "type" or "$ref", each a string or null. The ids come once each, in order,
-// as memberIDs gives them.
+// "display", "type" or "$ref", each a string or null (coerce drops a
+// null, and memberIDs reads only "value"). The ids come once each, in
+// order, as memberIDs gives them.
 func plainMemberIDs(list gjson.Result) ([]int64, bool) {
 	if !list.IsArray() {
 		return nil, false

@@ -103,3 +103,43 @@ func FuzzMemberPatchAgrees(f *testing.F) {
 	}
 	f.Fuzz(checkMemberPatchAgrees)
 }
+
+// TestMemberPatchValuesAgree runs member values of every shape, plain or
+// not, through both paths with each op: wherever the fast path takes one,
+// the group change must be the general path's.
+func TestMemberPatchValuesAgree(t *testing.T) {
+	for _, v := range []string{
+		`[{"value":"1"},{"value":"2"},{"value":"1"}]`,
+		`[{"value":"1","display":"One"},{"value":"2","type":"User","$ref":"https://x/Users/2"}]`,
+		`[{"value":"1","display":""}]`,
+		`[{"value":"0"}]`,
+		`[{"value":"-3"}]`,
+		`[{"value":"x"}]`,
+		`[{"value":"01"}]`,
+		`[{"value":" 1"}]`,
+		`[{"value":""}]`,
+		`[{"value":"1"},{"value":""}]`,
+		`[{"display":"x"}]`,
+		`[{"value":1}]`,
+		`[{"value":"1","display":2}]`,
+		`[{"Value":"1"}]`,
+		`[{"value":"1","extra":"x"}]`,
+		`["1"]`,
+		`[""]`,
+		`{"value":"1"}`,
+		`"1"`,
+		`[]`,
+		`[[{"value":"1"}]]`,
+		`[null]`,
+		`[{"value":"1"},null]`,
+		`[{"value":"9223372036854775807"}]`,
+		`[{"value":"9223372036854775808"}]`,
+		`[{"$ref":null,"value":"4"},{"$ref":null,"value":"5"}]`,
+		`[{"value":"4","display":null}]`,
+		`[{"value":null}]`,
+	} {
+		for _, op := range []string{"add", "replace", "remove"} {
+			checkMemberPatchAgrees(t, []byte(`{"Operations":[{"op":"`+op+`","path":"members","value":`+v+`}]}`))
+		}
+	}
+}
