@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
 // serviceProviderConfig answers GET /ServiceProviderConfig: honest about
 // what is supported.
-func (h *Handler) serviceProviderConfig(ctx context.Context, w http.ResponseWriter, _ *http.Request, _ string) (int, error) {
+func (h *Handler) serviceProviderConfig(_ context.Context, w http.ResponseWriter, _ *http.Request, req provision.Request, _ string) (int, error) {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"schemas":          []string{schema.ServiceProviderConfigURN},
 		"documentationUri": "https://github.com/hector-scim/hector-scim",
@@ -29,13 +30,13 @@ func (h *Handler) serviceProviderConfig(ctx context.Context, w http.ResponseWrit
 		}},
 		"meta": map[string]any{
 			"resourceType": "ServiceProviderConfig",
-			"location":     translate.BaseURL(ctx) + "/ServiceProviderConfig",
+			"location":     req.BaseURL + "/ServiceProviderConfig",
 		},
 	})
 	return http.StatusOK, nil
 }
 
-func resourceTypeDoc(ctx context.Context, rt *schema.ResourceType) map[string]any {
+func resourceTypeDoc(base string, rt *schema.ResourceType) map[string]any {
 	exts := make([]any, 0, len(rt.Extensions))
 	for _, e := range rt.Extensions {
 		exts = append(exts, map[string]any{"schema": e.ID, "required": false})
@@ -50,22 +51,22 @@ func resourceTypeDoc(ctx context.Context, rt *schema.ResourceType) map[string]an
 		"schemaExtensions": exts,
 		"meta": map[string]any{
 			"resourceType": "ResourceType",
-			"location":     translate.BaseURL(ctx) + "/ResourceTypes/" + rt.Name,
+			"location":     base + "/ResourceTypes/" + rt.Name,
 		},
 	}
 }
 
-func (h *Handler) resourceTypes(ctx context.Context, w http.ResponseWriter, _ *http.Request, id string) (int, error) {
+func (h *Handler) resourceTypes(_ context.Context, w http.ResponseWriter, _ *http.Request, req provision.Request, id string) (int, error) {
 	var docs []map[string]any
 	for _, rt := range []*schema.ResourceType{schema.User, schema.Group} {
 		if id == "" || strings.EqualFold(id, rt.Name) {
-			docs = append(docs, resourceTypeDoc(ctx, rt))
+			docs = append(docs, resourceTypeDoc(req.BaseURL, rt))
 		}
 	}
 	return writeDiscovery(w, id, "resource type", docs)
 }
 
-func schemaDoc(ctx context.Context, s *schema.Schema) map[string]any {
+func schemaDoc(base string, s *schema.Schema) map[string]any {
 	return map[string]any{
 		"schemas":     []string{schema.SchemaURN},
 		"id":          s.ID,
@@ -74,17 +75,17 @@ func schemaDoc(ctx context.Context, s *schema.Schema) map[string]any {
 		"attributes":  s.Attributes,
 		"meta": map[string]any{
 			"resourceType": "Schema",
-			"location":     translate.BaseURL(ctx) + "/Schemas/" + s.ID,
+			"location":     base + "/Schemas/" + s.ID,
 		},
 	}
 }
 
-func (h *Handler) schemas(ctx context.Context, w http.ResponseWriter, _ *http.Request, id string) (int, error) {
+func (h *Handler) schemas(_ context.Context, w http.ResponseWriter, _ *http.Request, req provision.Request, id string) (int, error) {
 	var docs []map[string]any
 	for _, rt := range []*schema.ResourceType{schema.User, schema.Group} {
 		for _, s := range rt.Schemas() {
 			if id == "" || strings.EqualFold(id, s.ID) {
-				docs = append(docs, schemaDoc(ctx, s))
+				docs = append(docs, schemaDoc(req.BaseURL, s))
 			}
 		}
 	}

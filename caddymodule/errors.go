@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
@@ -16,7 +17,7 @@ import (
 // safe to show, Retry-After on 429 and 503, WWW-Authenticate on 401. Faults
 // of the sidecar or Hector are logged with their cause.
 func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) int {
-	e := translate.AsError(err)
+	e := provision.AsError(err)
 	if e.Status >= 500 {
 		h.logger.Error("scim request failed",
 			zap.String("method", r.Method), zap.String("path", r.URL.Path),

@@ -5,21 +5,22 @@ import (
 	"net/http"
 
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
 // groupItem serves /Groups/{id}. PATCH answers 204, or 200 with the group
 // when the request names attributes (RFC 7644 §3.5.2); a member list can
 // be huge and Entra advises against returning it.
-func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error) {
+func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, id string) (int, error) {
 	proj := projection(schema.Group, r.URL.Query())
 	var res translate.Resource
 	var err error
 	switch r.Method {
 	case http.MethodGet:
-		res, err = h.service.GetGroup(ctx, id, proj.Includes("members"))
+		res, err = h.service.GetGroup(ctx, req, id, proj.Includes("members"))
 	case http.MethodDelete:
-		if err := h.service.DeleteGroup(ctx, id); err != nil {
+		if err := h.service.DeleteGroup(ctx, req, id); err != nil {
 			return 0, err
 		}
 		return noContent(w), nil
@@ -29,14 +30,14 @@ func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.
 			return 0, err
 		}
 		if r.Method == http.MethodPut {
-			res, err = h.service.ReplaceGroup(ctx, id, body)
+			res, err = h.service.ReplaceGroup(ctx, req, id, body)
 			break
 		}
-		if res, err = h.service.PatchGroup(ctx, id, body); err == nil && !proj.Requested() {
+		if res, err = h.service.PatchGroup(ctx, req, id, body); err == nil && !proj.Requested() {
 			return noContent(w), nil
 		}
 		if err == nil && proj.Includes("members") {
-			res, err = h.service.GetGroup(ctx, id, true)
+			res, err = h.service.GetGroup(ctx, req, id, true)
 		}
 	}
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
@@ -89,7 +90,7 @@ type Handler struct {
 	metrics  *metrics
 	throttle *failureLimiter
 	auth     *authenticator
-	service  *translate.Service
+	service  *provision.Service
 	users    handlerFunc // GET and POST /Users
 	groups   handlerFunc // GET and POST /Groups
 	stop     chan struct{}
@@ -167,7 +168,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	h.service, err = translate.NewService(client, translate.Config{
+	h.service, err = provision.NewService(client, provision.Config{
 		Mapping:       mapping,
 		HardDelete:    h.OnDelete == "delete",
 		MaxFilterScan: h.MaxFilterScan,
@@ -200,7 +201,7 @@ func (h *Handler) setDefaults() {
 		h.Deadline = caddy.Duration(DefaultDeadline)
 	}
 	if h.MaxFilterScan == 0 {
-		h.MaxFilterScan = translate.DefaultMaxFilterScan
+		h.MaxFilterScan = provision.DefaultMaxFilterScan
 	}
 	if h.AuthFailures <= 0 {
 		h.AuthFailures = DefaultAuthFailures

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 )
 
 // ServeHTTP serves requests under BasePath and passes every other request
@@ -85,8 +86,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(h.Deadline))
 	defer cancel()
-	ctx = translate.WithBaseURL(ctx, requestBase(r, h.BasePath))
-	ctx = translate.WithIfMatch(ctx, r.Header.Get("If-Match"))
+	req := provision.Request{BaseURL: requestBase(r, h.BasePath), IfMatch: r.Header.Get("If-Match")}
 	rt := h.route(segs)
 	if rt.handle == nil {
 		return writeSCIMError(w, http.StatusNotFound, "", "no such SCIM endpoint: "+r.URL.Path)
@@ -95,7 +95,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 		w.Header().Set("Allow", strings.Join(rt.methods, ", "))
 		return writeSCIMError(w, http.StatusMethodNotAllowed, "", r.Method+" is not allowed here")
 	}
-	status, err := rt.handle(ctx, w, r, rt.id)
+	status, err := rt.handle(ctx, w, r, req, rt.id)
 	if err != nil {
 		return h.writeError(w, r, err)
 	}
@@ -104,7 +104,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 
 // handlerFunc serves one endpoint and returns the status it wrote, or an
 // error to be written as a SCIM error.
-type handlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error)
+type handlerFunc func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, id string) (int, error)
 
 type route struct {
 	methods []string

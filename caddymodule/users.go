@@ -8,22 +8,23 @@ import (
 	"strings"
 
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
 // collection serves GET (list) and POST (create) on /Users or /Groups.
 func (h *Handler) collection(rt *schema.ResourceType,
-	create func(context.Context, []byte) (translate.Resource, error),
-	list func(context.Context, translate.ListQuery, bool) (*translate.ListResult, error),
+	create func(context.Context, provision.Request, []byte) (translate.Resource, error),
+	list func(context.Context, provision.Request, translate.ListQuery, bool) (*translate.ListResult, error),
 ) handlerFunc {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, _ string) (int, error) {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, _ string) (int, error) {
 		proj := projection(rt, r.URL.Query())
 		if r.Method == http.MethodPost {
 			body, err := h.readBody(w, r)
 			if err != nil {
 				return 0, err
 			}
-			res, err := create(ctx, body)
+			res, err := create(ctx, req, body)
 			if err != nil {
 				return 0, err
 			}
@@ -33,7 +34,7 @@ func (h *Handler) collection(rt *schema.ResourceType,
 		if err != nil {
 			return 0, err
 		}
-		res, err := list(ctx, q, proj.Includes("members"))
+		res, err := list(ctx, req, q, proj.Includes("members"))
 		if err != nil {
 			return 0, err
 		}
@@ -41,19 +42,19 @@ func (h *Handler) collection(rt *schema.ResourceType,
 	}
 }
 
-func (h *Handler) listUsers(ctx context.Context, q translate.ListQuery, _ bool) (*translate.ListResult, error) {
-	return h.service.ListUsers(ctx, q)
+func (h *Handler) listUsers(ctx context.Context, req provision.Request, q translate.ListQuery, _ bool) (*translate.ListResult, error) {
+	return h.service.ListUsers(ctx, req, q)
 }
 
-func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.Request, id string) (int, error) {
+func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, id string) (int, error) {
 	proj := projection(schema.User, r.URL.Query())
 	var res translate.Resource
 	var err error
 	switch r.Method {
 	case http.MethodGet:
-		res, err = h.service.GetUser(ctx, id)
+		res, err = h.service.GetUser(ctx, req, id)
 	case http.MethodDelete:
-		if err := h.service.DeleteUser(ctx, id); err != nil {
+		if err := h.service.DeleteUser(ctx, req, id); err != nil {
 			return 0, err
 		}
 		return noContent(w), nil
@@ -63,9 +64,9 @@ func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.R
 			return 0, err
 		}
 		if r.Method == http.MethodPut {
-			res, err = h.service.ReplaceUser(ctx, id, body)
+			res, err = h.service.ReplaceUser(ctx, req, id, body)
 		} else {
-			res, err = h.service.PatchUser(ctx, id, body)
+			res, err = h.service.PatchUser(ctx, req, id, body)
 		}
 	}
 	if err != nil {

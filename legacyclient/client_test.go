@@ -96,7 +96,7 @@ func TestRequestShape(t *testing.T) {
 	}{
 		{"ListUsers", `{"data":[` + userJSON + `],"meta":{"page":2,"per_page":10,"total":11}}`, 200,
 			func(ctx context.Context, c *Client) error {
-				p, err := c.ListUsers(ctx, UserQuery{Username: "a b", Email: "e+1@x", Identifier: "E1", ExternalID: "x/1", Status: "active", UpdatedSince: since}, 2, 10)
+				p, err := c.ListUsers(ctx, UserQuery{Equal: map[string]string{"username": "a b", "email": "e+1@x", "identifier": "E1", "external_id": "x/1", "status": "active"}, UpdatedSince: since}, 2, 10)
 				if err == nil && (len(p.Users) != 1 || p.Page != 2 || p.PerPage != 10 || p.Total != 11) {
 					t.Errorf("got page %+v, want 1 user, page 2, per_page 10, total 11", p)
 				}

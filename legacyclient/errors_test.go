@@ -210,7 +210,7 @@ func TestErrorString(t *testing.T) {
 func TestTransportErrorHidesQuery(t *testing.T) {
 	_, c := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) { dropConn(t, w) },
 		func(cfg *Config) { cfg.Retries = -1 })
-	_, err := c.ListUsers(context.Background(), UserQuery{Email: "private@x.example"}, 1, 1)
+	_, err := c.ListUsers(context.Background(), UserQuery{Equal: map[string]string{"email": "private@x.example"}}, 1, 1)
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeUnreachable || !e.Temporary() {
 		t.Fatalf("got %v, want a temporary *Error unreachable", err)

@@ -39,7 +39,7 @@ func roleObj(i int) string   { return fmt.Sprintf(`{"name":"r%d"}`, i) }
 
 func TestIterators(t *testing.T) {
 	users := func(c *Client) ([]int64, error) {
-		return collect(c.Users(context.Background(), UserQuery{Status: "active"}), func(u json.RawMessage) int64 {
+		return collect(c.Users(context.Background(), UserQuery{Equal: map[string]string{"status": "active"}}), func(u json.RawMessage) int64 {
 			return gjson.GetBytes(u, "id").Int()
 		}, -1)
 	}

@@ -106,14 +106,14 @@ func stepListFilters(t *testing.T, k *contract) {
 		q    legacyclient.UserQuery
 		want []int64
 	}{
-		{legacyclient.UserQuery{Username: "C1@X.EXAMPLE"}, k.ids[1:2]},
-		{legacyclient.UserQuery{Email: "c2@mail.example"}, k.ids[2:3]},
-		{legacyclient.UserQuery{Identifier: "c-e0"}, k.ids[0:1]},
-		{legacyclient.UserQuery{ExternalID: "C-EXT-2"}, k.ids[2:3]},
-		{legacyclient.UserQuery{Status: "active"}, k.ids},
+		{legacyclient.UserQuery{Equal: map[string]string{"username": "C1@X.EXAMPLE"}}, k.ids[1:2]},
+		{legacyclient.UserQuery{Equal: map[string]string{"email": "c2@mail.example"}}, k.ids[2:3]},
+		{legacyclient.UserQuery{Equal: map[string]string{"identifier": "c-e0"}}, k.ids[0:1]},
+		{legacyclient.UserQuery{Equal: map[string]string{"external_id": "C-EXT-2"}}, k.ids[2:3]},
+		{legacyclient.UserQuery{Equal: map[string]string{"status": "active"}}, k.ids},
 		{legacyclient.UserQuery{UpdatedSince: time.Now().Add(-time.Hour)}, k.ids},
 		{legacyclient.UserQuery{UpdatedSince: time.Now().Add(time.Hour)}, nil},
-		{legacyclient.UserQuery{Username: "c1@x.example", Email: "c2@mail.example"}, nil},
+		{legacyclient.UserQuery{Equal: map[string]string{"username": "c1@x.example", "email": "c2@mail.example"}}, nil},
 	}
 	for _, tt := range tests {
 		p, err := k.c.ListUsers(k.ctx, tt.q, 0, 0)

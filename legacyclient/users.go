@@ -21,10 +21,14 @@ const (
 	RouteDeleteUser = "DELETE /users/{id}"
 )
 
-// UserQuery filters ListUsers and Users. Zero fields are left out; string
-// filters are exact and case-insensitive on Hector's side.
+// UserQuery filters ListUsers and Users.
 type UserQuery struct {
-	Username, Email, Identifier, ExternalID, Status string
+	// Equal holds equality filters by user field name (username, email,
+	// identifier, external_id, status), sent as query parameters of the
+	// same names: exact and case-insensitive on Hector's side. Every entry
+	// is sent, an empty value included (it matches only empty fields);
+	// Hector answers a field it cannot filter on with 400.
+	Equal map[string]string
 	// UpdatedSince keeps users with updated_at >= it; it is sent in UTC
 	// with whole seconds (truncated).
 	UpdatedSince time.Time
@@ -32,11 +36,9 @@ type UserQuery struct {
 
 func (q UserQuery) values() url.Values {
 	v := url.Values{}
-	setIf(v, "username", q.Username)
-	setIf(v, "email", q.Email)
-	setIf(v, "identifier", q.Identifier)
-	setIf(v, "external_id", q.ExternalID)
-	setIf(v, "status", q.Status)
+	for field, value := range q.Equal {
+		v.Set(field, value)
+	}
 	if !q.UpdatedSince.IsZero() {
 		v.Set("updated_since", q.UpdatedSince.UTC().Format(time.RFC3339))
 	}

@@ -1,19 +1,10 @@
 package translate
 
 import (
-	"context"
-	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
 )
-
-// Auditor receives one record for every change written to Hector: users,
-// groups, memberships and roles. It is called after Hector accepted the
-// change.
-type Auditor interface {
-	Change(ctx context.Context, c Change)
-}
 
 // Change is one change written to Hector.
 type Change struct {
@@ -35,14 +26,10 @@ type FieldChange struct {
 	Field, Before, After string
 }
 
-type nopAuditor struct{}
-
-func (nopAuditor) Change(context.Context, Change) {}
-
-// fieldChanges lists the fields that differ between two Hector records
+// FieldChanges lists the fields that differ between two Hector records
 // over the given fields (role and status included). Each record is read
 // once, whatever the number of fields.
-func fieldChanges(before, after []byte, fields []string) []FieldChange {
+func FieldChanges(before, after []byte, fields []string) []FieldChange {
 	b, a := fieldValues(before, fields), fieldValues(after, fields)
 	var out []FieldChange
 	for i, f := range fields {
@@ -103,25 +90,10 @@ func fieldResults(rec []byte, fields []string) []gjson.Result {
 	return out
 }
 
-// auditFields are the Hector user fields an audit record compares.
-func (s *Service) auditFields() []string {
-	return append(s.mapping.Fields(), "role")
-}
-
-func (s *Service) auditUser(ctx context.Context, action string, before, after []byte) {
-	id := gjson.GetBytes(after, "id").String()
-	if id == "" {
-		id = gjson.GetBytes(before, "id").String()
+// Changed is a field change, or an empty one when nothing changed.
+func Changed(field, before, after string) FieldChange {
+	if before == after {
+		return FieldChange{}
 	}
-	s.audit.Change(ctx, Change{Object: "user", Action: action, ID: id, Fields: fieldChanges(before, after, s.auditFields())})
-}
-
-func (s *Service) auditGroup(ctx context.Context, action string, id int64, fields ...FieldChange) {
-	s.audit.Change(ctx, Change{Object: "group", Action: action, ID: strconv.FormatInt(id, 10), Fields: fields})
-}
-
-func (s *Service) auditMembers(ctx context.Context, action string, group int64, users []int64) {
-	if len(users) > 0 {
-		s.audit.Change(ctx, Change{Object: "membership", Action: action, ID: strconv.FormatInt(group, 10), Users: users})
-	}
+	return FieldChange{Field: field, Before: before, After: after}
 }

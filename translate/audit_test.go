@@ -39,12 +39,12 @@ func TestFieldValuesAsGjson(t *testing.T) {
 func TestFieldChanges(t *testing.T) {
 	before := []byte(`{"id":7,"email":"ada@contoso.example","first_name":"Ada","role":"viewer","status":"active"}`)
 	after := []byte(`{"id":7,"email":"ada@contoso.example","first_name":"Augusta","role":"editor","status":"active"}`)
-	got := fieldChanges(before, after, []string{"email", "first_name", "last_name", "role", "status"})
+	got := FieldChanges(before, after, []string{"email", "first_name", "last_name", "role", "status"})
 	want := []FieldChange{{"first_name", "Ada", "Augusta"}, {"role", "viewer", "editor"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %v, want %v", got, want)
 	}
-	if got := fieldChanges(nil, after, []string{"email", "last_name"}); !slices.Equal(got, []FieldChange{{"email", "", "ada@contoso.example"}}) {
+	if got := FieldChanges(nil, after, []string{"email", "last_name"}); !slices.Equal(got, []FieldChange{{"email", "", "ada@contoso.example"}}) {
 		t.Errorf("create: got %v", got)
 	}
 }

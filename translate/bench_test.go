@@ -1,7 +1,6 @@
 package translate
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -47,21 +46,19 @@ var benchPatch = []byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Patc
    {"op":"Replace","path":"externalId","value":"Eqpj"},
    {"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber","value":"Eqpj"}]}`)
 
-func benchService(b *testing.B) *Service {
+func benchMapping(b *testing.B) *Mapping {
 	b.Helper()
-	s, err := NewService(nil, Config{})
+	m, err := NewMapping(nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	return s
+	return m
 }
 
-func benchCtx() context.Context {
-	return WithBaseURL(context.Background(), "https://scim.example/scim/v2")
-}
+const benchBase = "https://scim.example/scim/v2"
 
 func BenchmarkFromHector(b *testing.B) {
-	m := benchService(b).mapping
+	m := benchMapping(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if doc := m.FromHector(benchRecord); len(doc) == 0 {
@@ -73,17 +70,17 @@ func BenchmarkFromHector(b *testing.B) {
 // BenchmarkRenderUser renders the full resource: mapping, schemas and meta
 // with its version (a hash of the JSON encoding).
 func BenchmarkRenderUser(b *testing.B) {
-	s, ctx := benchService(b), benchCtx()
+	m := benchMapping(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if doc := s.renderUser(ctx, benchRecord); doc["id"] != "1042" {
+		if doc := m.RenderUser(benchRecord, benchBase); doc["id"] != "1042" {
 			b.Fatalf("got id %v", doc["id"])
 		}
 	}
 }
 
 func BenchmarkToHector(b *testing.B) {
-	m := benchService(b).mapping
+	m := benchMapping(b)
 	doc := m.FromHector(benchRecord)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -105,8 +102,8 @@ func BenchmarkParsePatch(b *testing.B) {
 // BenchmarkApplyPatch is the pure part of PatchUser: parse the body, copy
 // the rendered document and apply the operations to the copy.
 func BenchmarkApplyPatch(b *testing.B) {
-	s := benchService(b)
-	old := s.mapping.FromHector(benchRecord)
+	m := benchMapping(b)
+	old := m.FromHector(benchRecord)
 	b.ReportAllocs()
 	for b.Loop() {
 		ops, err := ParsePatch(benchPatch, schema.User)
@@ -114,7 +111,7 @@ func BenchmarkApplyPatch(b *testing.B) {
 			b.Fatal(err)
 		}
 		doc := deepCopy(old).(map[string]any)
-		if err := applyOps(doc, ops, s.keepUser); err != nil {
+		if err := applyOps(doc, ops, m.keep); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -131,8 +128,8 @@ var benchFilters = []struct{ name, filter string }{
 // BenchmarkFilterMatch evaluates a parsed filter over a rendered user, as
 // a filter evaluated in memory does for every user it scans.
 func BenchmarkFilterMatch(b *testing.B) {
-	s := benchService(b)
-	doc := s.renderUser(benchCtx(), benchRecord)
+	m := benchMapping(b)
+	doc := m.RenderUser(benchRecord, benchBase)
 	for _, bf := range benchFilters {
 		f, err := filter.Parse(bf.filter, schema.User)
 		if err != nil {
@@ -150,7 +147,7 @@ func BenchmarkFilterMatch(b *testing.B) {
 // BenchmarkPlanFilter is the CPU a GET by filter spends before it calls
 // Hector: parse the filter and plan its push-down.
 func BenchmarkPlanFilter(b *testing.B) {
-	s := benchService(b)
+	m := benchMapping(b)
 	for _, bf := range benchFilters {
 		b.Run(bf.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -159,7 +156,7 @@ func BenchmarkPlanFilter(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				s.planUsers(f)
+				m.PlanUsers(f)
 			}
 		})
 	}
@@ -189,8 +186,8 @@ func BenchmarkGroupPatch100(b *testing.B) {
 			b.Fatal(err)
 		}
 		ch, err := groupPatch(ops)
-		if err != nil || len(ch.members.add) != 100 {
-			b.Fatalf("got %+v, %v; want 100 adds", ch.members, err)
+		if err != nil || len(ch.Members.Add) != 100 {
+			b.Fatalf("got %+v, %v; want 100 adds", ch.Members, err)
 		}
 	}
 }

@@ -1,9 +1,25 @@
-// Package translate holds SCIM semantics over Hector: the field mapping
-// between SCIM resources and Hector records, PATCH application, filter
-// pushdown and the group → role rules (pure, I/O-free files), and the SCIM
-// operations that turn one SCIM request into the Hector legacy calls it
-// needs (users.go, groups.go).
+// Package translate holds SCIM semantics over Hector, pure and I/O-free:
+// decisions are functions of values ("given this stored record and this
+// PATCH, these are the fields to write"; "given these memberships, this is
+// the user's role").
 //
-// It imports nothing of Caddy: the Caddy module decodes HTTP requests,
-// calls a [Service] and encodes what it returns.
+// Where things live, one concept a file:
+//
+//   - mapping.go: the field mapping (SCIM attributes ↔ Hector fields);
+//     users.go: decoding User bodies, the create record, PATCH fields;
+//     render.go: Hector records as SCIM resources, ETags;
+//   - record.go: what the bridge knows of Hector's user record (statuses,
+//     read-only and searchable fields, group lists, name comparison);
+//   - groups.go, memberfold.go, memberpatch.go: Group bodies and PATCHes as
+//     one group change;
+//   - roles.go, settlement.go: the group → role rules and what a
+//     membership change means for a user's role and status;
+//   - list.go: list windows and the plan of a filter against Hector;
+//   - patch.go, docpath.go, resource.go, values.go: PatchOp parsing and
+//     application, attribute paths in documents, JSON values;
+//   - projection.go, precondition.go, errors.go, audit.go.
+//
+// Filters and PATCH paths are parsed by package filter; schemas live in
+// package schema. The operations that call Hector are in package
+// provision, which asks this package for every decision.
 package translate

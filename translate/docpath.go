@@ -120,7 +120,7 @@ func setFiltered(c map[string]any, p filter.Path, v any) error {
 	if !matched {
 		eq, ok := p.Filter.Equalities()
 		if !ok {
-			return badRequest(NoTarget, "%s matches no value and cannot be created", p.String())
+			return BadRequest(NoTarget, "%s matches no value and cannot be created", p.String())
 		}
 		elem := make(map[string]any, len(eq)+1)
 		for k, ev := range eq {

@@ -174,13 +174,13 @@ const fuzzDoc = `{"userName":"ada@contoso.com","displayName":"Ada Lovelace","nic
 "roles":[{"value":"Admin","primary":true}],
 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"E1234","department":"R&D","manager":{"value":"7"}}}`
 
-func fuzzService(tb testing.TB) *Service {
+func fuzzMapping(tb testing.TB) *Mapping {
 	tb.Helper()
 	m, err := NewMapping(nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &Service{mapping: m}
+	return m
 }
 
 // checkBadRequest fails unless err is what the handler turns into a 400
@@ -215,7 +215,7 @@ func FuzzParsePatch(f *testing.F) {
 	for _, s := range fuzzPatchSeeds {
 		f.Add([]byte(s))
 	}
-	s := fuzzService(f)
+	m := fuzzMapping(f)
 	var full map[string]any
 	if err := json.Unmarshal([]byte(fuzzDoc), &full); err != nil {
 		f.Fatal(err)
@@ -225,7 +225,7 @@ func FuzzParsePatch(f *testing.F) {
 			checkBadRequest(t, "ParsePatch(User)", err)
 		} else {
 			checkAcceptedJSON(t, body)
-			fuzzApplyUser(t, s, ops, full)
+			fuzzApplyUser(t, m, ops, full)
 		}
 		if ops, err := ParsePatch(body, schema.Group); err != nil {
 			checkBadRequest(t, "ParsePatch(Group)", err)
@@ -237,7 +237,7 @@ func FuzzParsePatch(f *testing.F) {
 
 // fuzzApplyUser applies ops to a full document with every attribute kept,
 // then as PatchUser does to a stored Hector record.
-func fuzzApplyUser(t *testing.T, s *Service, ops []Operation, full map[string]any) {
+func fuzzApplyUser(t *testing.T, m *Mapping, ops []Operation, full map[string]any) {
 	doc := deepCopy(full).(map[string]any)
 	if err := applyOps(doc, ops, func(schema.Ref) bool { return true }); err != nil {
 		checkBadRequest(t, "applyOps(keep all)", err)
@@ -245,14 +245,13 @@ func fuzzApplyUser(t *testing.T, s *Service, ops []Operation, full map[string]an
 		t.Fatalf("the patched document does not encode: %v", err)
 	}
 	raw := []byte(fuzzRecord)
-	old := s.mapping.FromHector(raw)
-	doc = deepCopy(old).(map[string]any)
-	if err := applyOps(doc, ops, s.keepUser); err != nil {
-		checkBadRequest(t, "applyOps(mapping)", err)
+	fields, err := m.PatchFields(raw, ops)
+	if err != nil {
+		checkBadRequest(t, "PatchFields", err)
 		return
 	}
-	if _, _, err := mergeRecord(raw, s.patchedFields(raw, old, doc)); err != nil {
-		t.Fatalf("mergeRecord: %v", err)
+	if _, _, err := MergeRecord(raw, fields); err != nil {
+		t.Fatalf("MergeRecord: %v", err)
 	}
 }
 
@@ -262,19 +261,19 @@ func FuzzDecodeUser(f *testing.F) {
 	for _, s := range fuzzUserSeeds {
 		f.Add([]byte(s))
 	}
-	s := fuzzService(f)
+	m := fuzzMapping(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		doc, err := s.userDoc(body)
+		doc, err := m.DecodeUser(body)
 		if err != nil {
-			checkBadRequest(t, "userDoc", err)
+			checkBadRequest(t, "DecodeUser", err)
 			return
 		}
 		checkAcceptedJSON(t, body)
 		if u, _ := doc["userName"].(string); strings.TrimSpace(u) == "" {
-			t.Fatalf("userDoc accepted a blank userName: %v", doc)
+			t.Fatalf("DecodeUser accepted a blank userName: %v", doc)
 		}
 		rec := []byte(`{}`)
-		for field, v := range s.mapping.ToHector(doc) {
+		for field, v := range m.ToHector(doc) {
 			if v == nil {
 				continue
 			}
@@ -295,21 +294,20 @@ func FuzzDecodeGroup(f *testing.F) {
 	for _, s := range fuzzGroupSeeds {
 		f.Add([]byte(s))
 	}
-	s := fuzzService(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		g, err := s.decodeGroup(body)
+		g, err := DecodeGroup(body)
 		if err != nil {
-			checkBadRequest(t, "decodeGroup", err)
+			checkBadRequest(t, "DecodeGroup", err)
 			return
 		}
 		checkAcceptedJSON(t, body)
-		if strings.TrimSpace(g.name) == "" {
-			t.Fatalf("decodeGroup accepted a blank displayName")
+		if strings.TrimSpace(g.Name) == "" {
+			t.Fatalf("DecodeGroup accepted a blank displayName")
 		}
 		seen := map[int64]bool{}
-		for _, id := range g.members {
+		for _, id := range g.Members {
 			if id <= 0 || seen[id] {
-				t.Fatalf("got members %v, want distinct positive ids", g.members)
+				t.Fatalf("got members %v, want distinct positive ids", g.Members)
 			}
 			seen[id] = true
 		}

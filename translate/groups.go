@@ -1,27 +1,22 @@
 package translate
 
 import (
-	"context"
 	"iter"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
-	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-// generatedPrefix marks an external_id the sidecar generated for a group
+// GeneratedPrefix marks an external_id the sidecar generated for a group
 // the IdP sent without externalId (Okta), so that the group counts as
 // synchronized. It is never reported back as externalId.
-const generatedPrefix = "hector-scim:"
+const GeneratedPrefix = "hector-scim:"
 
-func generatedExternalID() string { return generatedPrefix + uuid.NewString() }
-
-func isGenerated(ext string) bool {
-	return len(ext) >= len(generatedPrefix) && strings.EqualFold(ext[:len(generatedPrefix)], generatedPrefix)
+// IsGenerated reports whether an external_id is one the sidecar generated.
+func IsGenerated(ext string) bool {
+	return len(ext) >= len(GeneratedPrefix) && strings.EqualFold(ext[:len(GeneratedPrefix)], GeneratedPrefix)
 }
 
 // Stream is a lazily produced JSON array, such as a group's members read
@@ -29,19 +24,30 @@ func isGenerated(ext string) bool {
 // so the whole list never sits in memory.
 type Stream iter.Seq2[any, error]
 
-// renderGroup turns a Hector group into a SCIM Group resource; members,
-// when wanted, are a Stream.
-func (s *Service) renderGroup(ctx context.Context, g legacyclient.Group, withMembers bool) Resource {
+// Group is what the SCIM layer reads of a Hector group.
+type Group struct {
+	ID          int64
+	Name        string
+	ExternalID  string // "" when Hector holds none
+	MemberCount int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Synchronized reports whether the group is one the IdP manages (it has an
+// external_id), so that leaving it can deactivate a user.
+func (g Group) Synchronized() bool { return g.ExternalID != "" }
+
+// RenderGroup turns a Hector group into a SCIM Group resource without
+// members; base is the absolute URL of the SCIM base path.
+func RenderGroup(g Group, base string) Resource {
 	id := strconv.FormatInt(g.ID, 10)
 	doc := Resource{"schemas": []any{schema.GroupURN}, "id": id, "displayName": g.Name}
-	if g.ExternalID != "" && !isGenerated(g.ExternalID) {
+	if g.ExternalID != "" && !IsGenerated(g.ExternalID) {
 		doc["externalId"] = g.ExternalID
 	}
 	v := version([]byte(g.Name), []byte(g.ExternalID), []byte(strconv.Itoa(g.MemberCount)), []byte(stamp(g.UpdatedAt)))
-	doc["meta"] = meta(ctx, "Group", "/Groups/"+id, stamp(g.CreatedAt), stamp(g.UpdatedAt), v)
-	if withMembers {
-		doc["members"] = s.memberStream(ctx, g.ID)
-	}
+	doc["meta"] = meta(base, "Group", "/Groups/"+id, stamp(g.CreatedAt), stamp(g.UpdatedAt), v)
 	return doc
 }
 
@@ -52,68 +58,51 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func (s *Service) memberStream(ctx context.Context, groupID int64) Stream {
-	base := BaseURL(ctx)
-	return func(yield func(any, error) bool) {
-		for m, err := range s.hector.Members(ctx, groupID) {
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			id := strconv.FormatInt(m.ID, 10)
-			if !yield(map[string]any{"value": id, "display": m.Username, "$ref": base + "/Users/" + id}, nil) {
-				return
-			}
-		}
+// MemberRef is the SCIM member entry of user id.
+func MemberRef(id int64, display, base string) map[string]any {
+	s := strconv.FormatInt(id, 10)
+	m := map[string]any{"value": s, "$ref": base + "/Users/" + s}
+	if display != "" {
+		m["display"] = display
 	}
+	return m
 }
 
-func groupErr(err error, id string) error {
-	if legacyclient.IsNotFound(err) {
-		return notFound("Group", id)
+// MemberRefs lists the SCIM member entries of ids.
+func MemberRefs(ids []int64, base string) []any {
+	out := make([]any, 0, len(ids))
+	for _, n := range ids {
+		out = append(out, MemberRef(n, "", base))
 	}
-	return err
+	return out
 }
 
-// GetGroup reads one group; its members are streamed from Hector's paged
-// member list only when withMembers is set.
-func (s *Service) GetGroup(ctx context.Context, id string, withMembers bool) (Resource, error) {
-	n, err := parseID("Group", id)
-	if err != nil {
-		return nil, err
-	}
-	g, err := s.hector.GetGroup(ctx, n)
-	if err != nil {
-		return nil, groupErr(err, id)
-	}
-	return s.renderGroup(ctx, g, withMembers), nil
+// GroupBody is a decoded Group body (POST or PUT).
+type GroupBody struct {
+	Name       string
+	ExternalID string
+	Members    []int64
+	HasMembers bool // the body has a members attribute
 }
 
-// groupBody is a decoded Group body.
-type groupBody struct {
-	name       string
-	externalID string
-	members    []int64
-	hasMembers bool
-}
-
-func (s *Service) decodeGroup(body []byte) (groupBody, error) {
+// DecodeGroup decodes and checks a Group body; displayName is required.
+func DecodeGroup(body []byte) (GroupBody, error) {
 	obj, err := decodeObject(body)
 	if err != nil {
-		return groupBody{}, err
+		return GroupBody{}, err
 	}
 	doc, err := normalizeResource(obj, schema.Group, func(schema.Ref) bool { return true })
 	if err != nil {
-		return groupBody{}, err
+		return GroupBody{}, err
 	}
-	var g groupBody
-	g.name, _ = doc["displayName"].(string)
-	if strings.TrimSpace(g.name) == "" {
-		return g, badRequest(InvalidValue, "displayName is required")
+	var g GroupBody
+	g.Name, _ = doc["displayName"].(string)
+	if strings.TrimSpace(g.Name) == "" {
+		return g, BadRequest(InvalidValue, "displayName is required")
 	}
-	g.externalID, _ = doc["externalId"].(string)
-	_, _, g.hasMembers = lookupKey(obj, "members")
-	g.members, err = memberIDs(asList(doc["members"]))
+	g.ExternalID, _ = doc["externalId"].(string)
+	_, _, g.HasMembers = lookupKey(obj, "members")
+	g.Members, err = memberIDs(asList(doc["members"]))
 	return g, err
 }
 
@@ -126,7 +115,7 @@ func memberIDs(list []any) ([]int64, error) {
 		v, _ := m["value"].(string)
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, badRequest(InvalidValue, "member %q is not the id of a user", v)
+			return nil, BadRequest(InvalidValue, "member %q is not the id of a user", v)
 		}
 		if !seen[n] {
 			seen[n] = true
@@ -136,107 +125,97 @@ func memberIDs(list []any) ([]int64, error) {
 	return ids, nil
 }
 
-// CreateGroup creates a group and adds its members. A group sent without
-// externalId gets a generated one, so that it counts as synchronized.
-func (s *Service) CreateGroup(ctx context.Context, body []byte) (Resource, error) {
-	gb, err := s.decodeGroup(body)
+// MemberDelta is a membership change: explicit adds and removes, or a
+// replacement of the whole member list by Set.
+type MemberDelta struct {
+	Add, Remove []int64
+	Replace     bool
+	Set         []int64
+}
+
+// GroupChange is a change of a group's attributes and members; nil
+// attributes stay.
+type GroupChange struct {
+	Name, ExternalID *string
+	Members          MemberDelta
+}
+
+// ParseGroupPatch parses a SCIM PatchOp on a group and folds its
+// operations into one group change, in order: Okta's remove-then-add of
+// the same member leaves them a member.
+func ParseGroupPatch(body []byte) (GroupChange, error) {
+	ops, err := ParsePatch(body, schema.Group)
 	if err != nil {
-		return nil, err
+		return GroupChange{}, err
 	}
-	ext := gb.externalID
-	if ext == "" {
-		ext = generatedExternalID()
-	}
-	g, err := s.hector.CreateGroup(ctx, legacyclient.GroupInput{Name: gb.name, ExternalID: ext})
-	if err != nil {
-		return nil, err
-	}
-	s.auditGroup(ctx, "create", g.ID, FieldChange{Field: "name", After: g.Name}, FieldChange{Field: "external_id", After: g.ExternalID})
-	if len(gb.members) > 0 {
-		defer s.locks.lock("group", g.ID)()
-		if err := s.changeMembers(ctx, g, memberDelta{add: gb.members}); err != nil {
-			return nil, err
+	return groupPatch(ops)
+}
+
+func groupPatch(ops []Operation) (GroupChange, error) {
+	var c GroupChange
+	m := memberFold{explicit: map[int64]bool{}}
+	for _, o := range ops {
+		if o.Path.Ignored {
+			continue
 		}
-		g.MemberCount = len(gb.members)
-	}
-	doc := s.renderGroup(ctx, g, false)
-	doc["members"] = memberList(ctx, gb.members)
-	return doc, nil
-}
-
-func memberList(ctx context.Context, ids []int64) []any {
-	out := make([]any, 0, len(ids))
-	for _, n := range ids {
-		id := strconv.FormatInt(n, 10)
-		out = append(out, map[string]any{"value": id, "$ref": BaseURL(ctx) + "/Users/" + id})
-	}
-	return out
-}
-
-// ReplaceGroup replaces a group's name and externalId and, when the body
-// has members, its members (by difference with Hector's list). A body
-// without members leaves them as they are.
-func (s *Service) ReplaceGroup(ctx context.Context, id string, body []byte) (Resource, error) {
-	n, err := parseID("Group", id)
-	if err != nil {
-		return nil, err
-	}
-	gb, err := s.decodeGroup(body)
-	if err != nil {
-		return nil, err
-	}
-	g, unlock, err := s.readGroupForWrite(ctx, n, id)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	change := groupChange{name: &gb.name, externalID: &gb.externalID}
-	if gb.hasMembers {
-		change.members = memberDelta{replace: true, set: gb.members}
-	}
-	g, err = s.applyGroupChange(ctx, g, change)
-	if err != nil {
-		return nil, err
-	}
-	return s.renderGroup(ctx, g, false), nil
-}
-
-// DeleteGroup deletes a group. Its members' roles are recomputed and a
-// member left in no synchronized group is disabled, before the group goes,
-// so that a retry after a failure finishes the work.
-func (s *Service) DeleteGroup(ctx context.Context, id string) error {
-	n, err := parseID("Group", id)
-	if err != nil {
-		return err
-	}
-	g, unlock, err := s.readGroupForWrite(ctx, n, id)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	if s.groupAffectsUsers(g.Name, g) {
-		if err := s.settleDeletion(ctx, g); err != nil {
-			return err
+		var err error
+		switch strings.ToLower(o.Path.Ref.Attr.Name) {
+		case "displayname":
+			c.Name, err = groupName(o)
+		case "externalid":
+			c.ExternalID, err = groupExternalID(o)
+		case "members":
+			err = m.fold(o)
+		default:
+			err = BadRequest(Mutability, "%s cannot be changed", o.Path.String())
+		}
+		if err != nil {
+			return c, err
 		}
 	}
-	if err := s.hector.DeleteGroup(ctx, n); err != nil {
-		return groupErr(err, id)
-	}
-	s.auditGroup(ctx, "delete", n, FieldChange{Field: "name", Before: g.Name})
-	return nil
+	c.Members = m.delta()
+	return c, nil
 }
 
-// readGroupForWrite locks a group for a change, reads it and enforces
-// If-Match; the caller unlocks.
-func (s *Service) readGroupForWrite(ctx context.Context, n int64, id string) (legacyclient.Group, func(), error) {
-	unlock := s.locks.lock("group", n)
-	g, err := s.hector.GetGroup(ctx, n)
-	if err == nil {
-		err = checkVersion(ctx, s.renderGroup(ctx, g, false))
+func groupName(o Operation) (*string, error) {
+	v, _ := o.Value.(string)
+	if o.Op == "remove" || strings.TrimSpace(v) == "" || o.Path.Ref.Sub != nil {
+		return nil, BadRequest(InvalidValue, "displayName must be a non-empty string")
 	}
-	if err != nil {
-		unlock()
-		return g, nil, groupErr(err, id)
+	return &v, nil
+}
+
+func groupExternalID(o Operation) (*string, error) {
+	v := ""
+	if o.Op != "remove" && o.Value != nil {
+		s, ok := o.Value.(string)
+		if !ok {
+			return nil, BadRequest(InvalidValue, "externalId must be a string")
+		}
+		v = s
 	}
-	return g, unlock, nil
+	return &v, nil
+}
+
+// ReplacementDelta computes the adds and removes that turn the current
+// member list into set.
+func ReplacementDelta(current, set []int64) MemberDelta {
+	want := make(map[int64]bool, len(set))
+	for _, id := range set {
+		want[id] = true
+	}
+	var d MemberDelta
+	for _, id := range current {
+		if want[id] {
+			delete(want, id)
+		} else {
+			d.Remove = append(d.Remove, id)
+		}
+	}
+	for _, id := range set {
+		if want[id] {
+			d.Add = append(d.Add, id)
+		}
+	}
+	return d
 }

@@ -189,10 +189,7 @@ func (l line) value(doc map[string]any) any {
 			}
 		case bool:
 			if l.field == "status" {
-				if t {
-					return "active"
-				}
-				return "disabled"
+				return StatusOf(t)
 			}
 			return t
 		}
@@ -244,7 +241,7 @@ func (m *Mapping) fromHector(raw []byte) (map[string]any, recordMeta) {
 		var v any
 		switch {
 		case l.boolean && l.field == "status":
-			v = r.String() == "active"
+			v = r.String() == StatusActive
 		case l.boolean:
 			v = r.Bool()
 		case r.Type == gjson.Null || r.String() == "":
@@ -257,15 +254,12 @@ func (m *Mapping) fromHector(raw []byte) (map[string]any, recordMeta) {
 	return doc, rm
 }
 
-// searchable are the Hector user fields the legacy API filters on.
-var searchable = map[string]bool{"username": true, "email": true, "identifier": true, "external_id": true, "status": true}
-
 // searchField returns the searchable Hector field that a filter term's
 // canonical path reads back from (the field's first source), and whether
 // SCIM compares that attribute case-sensitively.
 func (m *Mapping) searchField(termPath string) (field string, caseExact bool) {
 	for _, l := range m.lines {
-		if !searchable[l.field] {
+		if !Searchable(l.field) {
 			continue
 		}
 		src := l.sources[0]

@@ -23,12 +23,12 @@ func (m *memberFold) mark(ids []int64, member bool) {
 
 func (m *memberFold) fold(o Operation) error {
 	if o.Path.Sub != nil || o.Path.Ref.Sub != nil {
-		return badRequest(InvalidPath, "%s: members can only be added, removed or replaced whole", o.Path.String())
+		return BadRequest(InvalidPath, "%s: members can only be added, removed or replaced whole", o.Path.String())
 	}
 	switch o.Op {
 	case "add", "replace":
 		if o.Path.Filter != nil {
-			return badRequest(InvalidPath, "%s: a member filter is only allowed on remove", o.Path.String())
+			return BadRequest(InvalidPath, "%s: a member filter is only allowed on remove", o.Path.String())
 		}
 		ids, err := o.memberIDs()
 		if err != nil {
@@ -51,7 +51,7 @@ func (m *memberFold) remove(o Operation) error {
 		eq, ok := o.Path.Filter.Equalities()
 		v, isString := eq["value"].(string)
 		if !ok || !isString || len(eq) != 1 {
-			return badRequest(InvalidFilter, "%s: remove members with members[value eq \"<id>\"]", o.Path.String())
+			return BadRequest(InvalidFilter, "%s: remove members with members[value eq \"<id>\"]", o.Path.String())
 		}
 		ids, err := memberIDs([]any{map[string]any{"value": v}})
 		if err != nil {
@@ -88,13 +88,13 @@ func valueIDs(v any) ([]int64, error) {
 	return memberIDs(asList(c))
 }
 
-func (m *memberFold) delta() memberDelta {
-	var d memberDelta
+func (m *memberFold) delta() MemberDelta {
+	var d MemberDelta
 	if m.replaced {
-		d.replace = true
+		d.Replace = true
 		for _, id := range m.set {
 			if member, seen := m.explicit[id]; !seen || member {
-				d.set = append(d.set, id)
+				d.Set = append(d.Set, id)
 			}
 		}
 	}
@@ -102,12 +102,12 @@ func (m *memberFold) delta() memberDelta {
 		switch {
 		case m.explicit[id] && m.replaced:
 			if !containsID(m.set, id) {
-				d.set = append(d.set, id)
+				d.Set = append(d.Set, id)
 			}
 		case m.explicit[id]:
-			d.add = append(d.add, id)
+			d.Add = append(d.Add, id)
 		case !m.replaced:
-			d.remove = append(d.remove, id)
+			d.Remove = append(d.Remove, id)
 		}
 	}
 	return d

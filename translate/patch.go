@@ -47,16 +47,16 @@ func parsePatchGeneral(body []byte, rt *schema.ResourceType) ([]Operation, error
 	_, raw, _ := lookupKey(msg, "Operations")
 	list, ok := raw.([]any)
 	if !ok || len(list) == 0 {
-		return nil, badRequest(InvalidSyntax, "a PATCH body needs a non-empty \"Operations\" array")
+		return nil, BadRequest(InvalidSyntax, "a PATCH body needs a non-empty \"Operations\" array")
 	}
 	if len(list) > MaxOperations {
-		return nil, badRequest(InvalidSyntax, "a PATCH body may hold at most %d operations", MaxOperations)
+		return nil, BadRequest(InvalidSyntax, "a PATCH body may hold at most %d operations", MaxOperations)
 	}
 	var ops []Operation
 	for i, item := range list {
 		o, ok := item.(map[string]any)
 		if !ok {
-			return nil, badRequest(InvalidSyntax, "operation %d is not an object", i+1)
+			return nil, BadRequest(InvalidSyntax, "operation %d is not an object", i+1)
 		}
 		parsed, err := parseOperation(o, rt)
 		if err != nil {
@@ -72,23 +72,23 @@ func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, err
 	opName, _ := rawOp.(string)
 	op := strings.ToLower(opName)
 	if op != "add" && op != "replace" && op != "remove" {
-		return nil, badRequest(InvalidSyntax, "unknown PATCH op %q: want add, replace or remove", opName)
+		return nil, BadRequest(InvalidSyntax, "unknown PATCH op %q: want add, replace or remove", opName)
 	}
 	_, rawPath, hasPath := lookupKey(o, "path")
 	_, value, hasValue := lookupKey(o, "value")
 	path, _ := rawPath.(string)
 	if hasPath && rawPath != nil {
 		if _, ok := rawPath.(string); !ok {
-			return nil, badRequest(InvalidPath, "\"path\" must be a string")
+			return nil, BadRequest(InvalidPath, "\"path\" must be a string")
 		}
 	}
 	if path == "" {
 		if op == "remove" {
-			return nil, badRequest(NoTarget, "a remove operation needs a path")
+			return nil, BadRequest(NoTarget, "a remove operation needs a path")
 		}
 		obj, ok := value.(map[string]any)
 		if !ok {
-			return nil, badRequest(InvalidValue, "an %s operation without a path needs an object value", op)
+			return nil, BadRequest(InvalidValue, "an %s operation without a path needs an object value", op)
 		}
 		return expandValue(op, "", obj, rt)
 	}
@@ -99,7 +99,7 @@ func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, err
 	if p.Ref.Attr == nil && !p.Ignored {
 		obj, ok := value.(map[string]any)
 		if !ok || op == "remove" {
-			return nil, badRequest(InvalidValue, "an operation on %s needs an object value", path)
+			return nil, BadRequest(InvalidValue, "an operation on %s needs an object value", path)
 		}
 		return expandValue(op, p.Ref.Schema.ID+":", obj, rt)
 	}
@@ -118,7 +118,7 @@ func expandValue(op, prefix string, obj map[string]any, rt *schema.ResourceType)
 		if uri, rest, ok := rt.SplitURN(k); ok && rest == "" {
 			sub, ok := v.(map[string]any)
 			if !ok {
-				return nil, badRequest(InvalidValue, "%s must be an object", k)
+				return nil, BadRequest(InvalidValue, "%s must be an object", k)
 			}
 			more, err := expandValue(op, uri+":", sub, rt)
 			if err != nil {
@@ -151,7 +151,7 @@ func applyOps(doc map[string]any, ops []Operation, keep func(schema.Ref) bool) e
 			continue
 		}
 		if o.Path.Ref.Attr.Mutability == schema.ReadOnly {
-			return badRequest(Mutability, "%s is read-only", o.Path.String())
+			return BadRequest(Mutability, "%s is read-only", o.Path.String())
 		}
 		if !keep(o.Path.Ref) {
 			if err := checkValue(o); err != nil {

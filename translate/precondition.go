@@ -1,39 +1,23 @@
 package translate
 
-import (
-	"context"
-	"net/http"
-	"strings"
-)
+import "strings"
 
-type ifMatchKey struct{}
-
-// WithIfMatch returns a context carrying a request's If-Match header: a
-// write then happens only while the resource's current version (its
-// meta.version, a weak ETag) is one of the listed ones, or "*".
-func WithIfMatch(ctx context.Context, header string) context.Context {
-	if strings.TrimSpace(header) == "" {
-		return ctx
-	}
-	return context.WithValue(ctx, ifMatchKey{}, header)
-}
-
-// checkVersion answers 412 when the request carries If-Match and the
-// resource's current version is not among its tags.
-func checkVersion(ctx context.Context, current Resource) error {
-	header, _ := ctx.Value(ifMatchKey{}).(string)
-	if header == "" {
+// CheckVersion answers 412 when an If-Match header is given and the
+// resource's current version (its meta.version, a weak ETag) is not among
+// its tags ("*" matches any). An empty header matches.
+func CheckVersion(ifMatch string, current Resource) error {
+	if strings.TrimSpace(ifMatch) == "" {
 		return nil
 	}
 	m, _ := current["meta"].(map[string]any)
 	version, _ := m["version"].(string)
-	for _, tag := range strings.Split(header, ",") {
+	for _, tag := range strings.Split(ifMatch, ",") {
 		tag = strings.TrimSpace(tag)
 		if tag == "*" || weakEqual(tag, version) {
 			return nil
 		}
 	}
-	return &Error{Status: http.StatusPreconditionFailed, Detail: "the resource has changed since the version given in If-Match; read it again"}
+	return &Error{Status: StatusPreconditionFailed, Detail: "the resource has changed since the version given in If-Match; read it again"}
 }
 
 // weakEqual compares entity tags weakly (RFC 9110 §8.8.3.2).

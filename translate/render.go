@@ -1,33 +1,19 @@
 package translate
 
 import (
-	"context"
 	"hash/fnv"
 
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-type baseURLKey struct{}
-
-// WithBaseURL returns a context carrying the absolute URL of the SCIM base
-// path (e.g. "https://scim.example/scim/v2"), from which meta.location is
-// built.
-func WithBaseURL(ctx context.Context, base string) context.Context {
-	return context.WithValue(ctx, baseURLKey{}, base)
-}
-
-// BaseURL returns the base URL carried by ctx, or "".
-func BaseURL(ctx context.Context) string {
-	s, _ := ctx.Value(baseURLKey{}).(string)
-	return s
-}
-
 // Resource is a SCIM resource as a document ready to encode.
 type Resource = map[string]any
 
-// renderUser turns a Hector user into a SCIM User resource.
-func (s *Service) renderUser(ctx context.Context, raw []byte) Resource {
-	doc, rm := s.mapping.fromHector(raw)
+// RenderUser turns a Hector user into a SCIM User resource; base is the
+// absolute URL of the SCIM base path (e.g. "https://scim.example/scim/v2"),
+// from which meta.location is built.
+func (m *Mapping) RenderUser(raw []byte, base string) Resource {
+	doc, rm := m.fromHector(raw)
 	id := rm.id
 	doc["id"] = id
 	schemas := []any{schema.UserURN}
@@ -35,15 +21,15 @@ func (s *Service) renderUser(ctx context.Context, raw []byte) Resource {
 		schemas = append(schemas, schema.EnterpriseURN)
 	}
 	doc["schemas"] = schemas
-	doc["meta"] = meta(ctx, "User", "/Users/"+id, rm.created, rm.updated, version(raw))
+	doc["meta"] = meta(base, "User", "/Users/"+id, rm.created, rm.updated, version(raw))
 	return doc
 }
 
 // meta builds the meta attribute.
-func meta(ctx context.Context, resourceType, path, created, modified, version string) map[string]any {
+func meta(base, resourceType, path, created, modified, version string) map[string]any {
 	m := map[string]any{
 		"resourceType": resourceType,
-		"location":     BaseURL(ctx) + path,
+		"location":     base + path,
 		"version":      version,
 	}
 	if created != "" {

@@ -30,7 +30,7 @@ func normalizeResource(body map[string]any, rt *schema.ResourceType, keep func(s
 		}
 		ref, res := rt.Lookup("", k, "")
 		if res != schema.Found {
-			return nil, badRequest(InvalidValue, "unknown attribute %q", k)
+			return nil, BadRequest(InvalidValue, "unknown attribute %q", k)
 		}
 		if err := putAttr(doc, ref, v, keep); err != nil {
 			return nil, err
@@ -45,12 +45,12 @@ func normalizeExtension(doc Resource, uri string, v any, rt *schema.ResourceType
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return badRequest(InvalidValue, "%s must be an object", uri)
+		return BadRequest(InvalidValue, "%s must be an object", uri)
 	}
 	for _, k := range sortedKeys(obj) {
 		ref, res := rt.Lookup(uri, k, "")
 		if res != schema.Found {
-			return badRequest(InvalidValue, "unknown attribute %q in %s", k, uri)
+			return BadRequest(InvalidValue, "unknown attribute %q in %s", k, uri)
 		}
 		if err := putAttr(doc, ref, obj[k], keep); err != nil {
 			return err

@@ -1,7 +1,5 @@
 package translate
 
-import "strings"
-
 // RoleRule is one Hector role and the IdP groups (display names) that grant
 // it.
 type RoleRule struct {
@@ -30,7 +28,7 @@ type Roles struct {
 func (r Roles) Grants(group string) bool {
 	for _, rule := range r.Order {
 		for _, g := range rule.Groups {
-			if strings.EqualFold(g, group) {
+			if SameName(g, group) {
 				return true
 			}
 		}
@@ -46,7 +44,7 @@ func (r Roles) Compute(groups []string) string {
 	for _, rule := range r.Order {
 		for _, g := range rule.Groups {
 			for _, have := range groups {
-				if strings.EqualFold(g, have) {
+				if SameName(g, have) {
 					return rule.Name
 				}
 			}

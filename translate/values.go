@@ -96,7 +96,7 @@ func coerceComplex(a *schema.Attribute, v any, name string) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, badRequest(InvalidValue, "%s must be a complex value", name)
+	return nil, BadRequest(InvalidValue, "%s must be a complex value", name)
 }
 
 func coerceSimple(t schema.Type, v any, name string) (any, error) {
@@ -107,7 +107,7 @@ func coerceSimple(t schema.Type, v any, name string) (any, error) {
 		if n, ok := v.(json.Number); ok {
 			return n, nil
 		}
-		return nil, badRequest(InvalidValue, "%s must be a number", name)
+		return nil, BadRequest(InvalidValue, "%s must be a number", name)
 	}
 	if s, ok := v.(string); ok {
 		if s == "" {
@@ -115,7 +115,7 @@ func coerceSimple(t schema.Type, v any, name string) (any, error) {
 		}
 		return s, nil
 	}
-	return nil, badRequest(InvalidValue, "%s must be a string", name)
+	return nil, BadRequest(InvalidValue, "%s must be a string", name)
 }
 
 func coerceBool(v any, name string) (any, error) {
@@ -130,7 +130,7 @@ func coerceBool(v any, name string) (any, error) {
 			return false, nil
 		}
 	}
-	return nil, badRequest(InvalidValue, "%s must be a boolean", name)
+	return nil, BadRequest(InvalidValue, "%s must be a boolean", name)
 }
 
 // lookupKey finds key in m case-insensitively.
@@ -164,7 +164,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // the two to the same results.
 func decodeJSON(body []byte) (any, error) {
 	if !utf8.Valid(body) {
-		return nil, badRequest(InvalidSyntax, "the body is not valid UTF-8")
+		return nil, BadRequest(InvalidSyntax, "the body is not valid UTF-8")
 	}
 	if gjson.ValidBytes(body) {
 		if v, ok := jsonValue(gjson.ParseBytes(body), 0); ok {
@@ -177,16 +177,16 @@ func decodeJSON(body []byte) (any, error) {
 // decodeJSONStd is decodeJSON through encoding/json.
 func decodeJSONStd(body []byte) (any, error) {
 	if !utf8.Valid(body) {
-		return nil, badRequest(InvalidSyntax, "the body is not valid UTF-8")
+		return nil, BadRequest(InvalidSyntax, "the body is not valid UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, badRequest(InvalidSyntax, "the body is not valid JSON: %v", err)
+		return nil, BadRequest(InvalidSyntax, "the body is not valid JSON: %v", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, badRequest(InvalidSyntax, "the body holds more than one JSON value")
+		return nil, BadRequest(InvalidSyntax, "the body holds more than one JSON value")
 	}
 	return v, nil
 }
@@ -267,7 +267,7 @@ func decodeObject(body []byte) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, badRequest(InvalidSyntax, "the body must be a JSON object")
+		return nil, BadRequest(InvalidSyntax, "the body must be a JSON object")
 	}
 	return m, nil
 }

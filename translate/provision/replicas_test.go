@@ -1,4 +1,4 @@
-package translate_test
+package provision_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/hector-scim/hector-scim/hectorsim"
 	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 )
 
 // gate holds the first request whose "METHOD path" has the given prefix
@@ -43,7 +44,7 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // replica is a Service of its own (its own per-object locks, as another
 // process) over a shared simulator.
-func replica(t *testing.T, h http.Handler, roles translate.Roles) *translate.Service {
+func replica(t *testing.T, h http.Handler, roles translate.Roles) *provision.Service {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -51,14 +52,14 @@ func replica(t *testing.T, h http.Handler, roles translate.Roles) *translate.Ser
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := translate.NewService(c, translate.Config{Roles: roles})
+	svc, err := provision.NewService(c, provision.Config{Roles: roles})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return svc
 }
 
-var ctxBase = translate.WithBaseURL(context.Background(), "https://scim.test/scim/v2")
+var ctxBase = context.Background()
 
 func addBody(uid string) []byte {
 	return []byte(fmt.Sprintf(`{"Operations":[{"op":"Add","path":"members","value":[{"value":%q}]}]}`, uid))
@@ -102,29 +103,29 @@ func TestReplicaRaces(t *testing.T) {
 			a, b := replica(t, g, roles), replica(t, sim, roles)
 			ids := map[string]string{}
 			for _, name := range []string{"hector_staff", "hector_admins"} {
-				res, err := b.CreateGroup(ctxBase, []byte(fmt.Sprintf(`{"displayName":%q,"externalId":%q}`, name, "x-"+name)))
+				res, err := b.CreateGroup(ctxBase, testReq, []byte(fmt.Sprintf(`{"displayName":%q,"externalId":%q}`, name, "x-"+name)))
 				if err != nil {
 					t.Fatal(err)
 				}
 				ids[name] = res["id"].(string)
 			}
-			u, err := b.CreateUser(ctxBase, []byte(`{"userName":"ada@x"}`))
+			u, err := b.CreateUser(ctxBase, testReq, []byte(`{"userName":"ada@x"}`))
 			if err != nil {
 				t.Fatal(err)
 			}
 			uid := u["id"].(string)
 			for _, name := range tt.setup {
-				if _, err := b.PatchGroup(ctxBase, ids[name], addBody(uid)); err != nil {
+				if _, err := b.PatchGroup(ctxBase, testReq, ids[name], addBody(uid)); err != nil {
 					t.Fatal(err)
 				}
 			}
 			done := make(chan error)
 			go func() {
-				_, err := a.PatchGroup(ctxBase, ids[tt.aGroup], tt.a(uid))
+				_, err := a.PatchGroup(ctxBase, testReq, ids[tt.aGroup], tt.a(uid))
 				done <- err
 			}()
 			<-g.arrived
-			if _, err := b.PatchGroup(ctxBase, ids[tt.bGroup], tt.b(uid)); err != nil {
+			if _, err := b.PatchGroup(ctxBase, testReq, ids[tt.bGroup], tt.b(uid)); err != nil {
 				t.Fatal(err)
 			}
 			close(g.release)

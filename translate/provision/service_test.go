@@ -1,4 +1,4 @@
-package translate_test
+package provision_test
 
 import (
 	"context"
@@ -15,16 +15,20 @@ import (
 	"github.com/hector-scim/hector-scim/hectorsim"
 	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
+	"github.com/hector-scim/hector-scim/translate/provision"
 )
+
+// testReq is the request every test call is made as.
+var testReq = provision.Request{BaseURL: "https://scim.test/scim/v2"}
 
 // fixture is a Service over a legacy client over the simulator.
 type fixture struct {
 	sim *hectorsim.Server
-	svc *translate.Service
+	svc *provision.Service
 	ctx context.Context
 }
 
-func newFixture(t *testing.T, cfg translate.Config, sim hectorsim.Options, retries int) *fixture {
+func newFixture(t *testing.T, cfg provision.Config, sim hectorsim.Options, retries int) *fixture {
 	t.Helper()
 	sim.APIKey = "k"
 	s, err := hectorsim.New(sim)
@@ -37,16 +41,16 @@ func newFixture(t *testing.T, cfg translate.Config, sim hectorsim.Options, retri
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := translate.NewService(c, cfg)
+	svc, err := provision.NewService(c, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{sim: s, svc: svc, ctx: translate.WithBaseURL(context.Background(), "https://scim.test/scim/v2")}
+	return &fixture{sim: s, svc: svc, ctx: context.Background()}
 }
 
 func (f *fixture) user(t *testing.T, body string) string {
 	t.Helper()
-	r, err := f.svc.CreateUser(f.ctx, []byte(body))
+	r, err := f.svc.CreateUser(f.ctx, testReq, []byte(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,12 +69,12 @@ func (f *fixture) calls(t *testing.T, fn func() error) int64 {
 
 // TestCallBudget holds each SCIM operation to its minimal Hector calls.
 func TestCallBudget(t *testing.T) {
-	f := newFixture(t, translate.Config{}, hectorsim.Options{}, 0)
+	f := newFixture(t, provision.Config{}, hectorsim.Options{}, 0)
 	id := f.user(t, `{"userName":"ada@x","name":{"givenName":"Ada"}}`)
 	for i := range 250 {
 		f.user(t, fmt.Sprintf(`{"userName":"u%d@x"}`, i))
 	}
-	g, err := f.svc.CreateGroup(f.ctx, []byte(`{"displayName":"Plain","externalId":"p"}`))
+	g, err := f.svc.CreateGroup(f.ctx, testReq, []byte(`{"displayName":"Plain","externalId":"p"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,26 +89,26 @@ func TestCallBudget(t *testing.T) {
 		fn   func() error
 		want int64
 	}{
-		{"GET by id", func() error { _, err := f.svc.GetUser(f.ctx, id); return err }, 1},
+		{"GET by id", func() error { _, err := f.svc.GetUser(f.ctx, testReq, id); return err }, 1},
 		{"filter eq on userName", func() error {
-			_, err := f.svc.ListUsers(f.ctx, translate.ListQuery{Filter: `userName eq "ada@x"`, Count: -1})
+			_, err := f.svc.ListUsers(f.ctx, testReq, translate.ListQuery{Filter: `userName eq "ada@x"`, Count: -1})
 			return err
 		}, 1},
-		{"POST", func() error { _, err := f.svc.CreateUser(f.ctx, []byte(`{"userName":"new@x"}`)); return err }, 1},
+		{"POST", func() error { _, err := f.svc.CreateUser(f.ctx, testReq, []byte(`{"userName":"new@x"}`)); return err }, 1},
 		{"PATCH user", func() error {
-			_, err := f.svc.PatchUser(f.ctx, id, []byte(`{"Operations":[{"op":"replace","path":"name.givenName","value":"Augusta"}]}`))
+			_, err := f.svc.PatchUser(f.ctx, testReq, id, []byte(`{"Operations":[{"op":"replace","path":"name.givenName","value":"Augusta"}]}`))
 			return err
 		}, 2},
 		{"PATCH user that changes nothing Hector stores", func() error {
-			_, err := f.svc.PatchUser(f.ctx, id, []byte(`{"Operations":[{"op":"replace","path":"displayName","value":"A"}]}`))
+			_, err := f.svc.PatchUser(f.ctx, testReq, id, []byte(`{"Operations":[{"op":"replace","path":"displayName","value":"A"}]}`))
 			return err
 		}, 1},
-		{"DELETE user", func() error { return f.svc.DeleteUser(f.ctx, id) }, 2},
+		{"DELETE user", func() error { return f.svc.DeleteUser(f.ctx, testReq, id) }, 2},
 		{"PATCH group adding 250 members to a group that grants no role", func() error {
-			_, err := f.svc.PatchGroup(f.ctx, gid, []byte(patchAdd))
+			_, err := f.svc.PatchGroup(f.ctx, testReq, gid, []byte(patchAdd))
 			return err
 		}, 1 + 3},
-		{"GET group without members", func() error { _, err := f.svc.GetGroup(f.ctx, gid, false); return err }, 1},
+		{"GET group without members", func() error { _, err := f.svc.GetGroup(f.ctx, testReq, gid, false); return err }, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,7 +133,7 @@ func join(parts []string) string {
 // TestFiltersOverHector checks pushdown and in-memory evaluation against
 // the simulator, one operator at a time.
 func TestFiltersOverHector(t *testing.T) {
-	f := newFixture(t, translate.Config{MaxFilterScan: 50}, hectorsim.Options{}, 0)
+	f := newFixture(t, provision.Config{MaxFilterScan: 50}, hectorsim.Options{}, 0)
 	f.user(t, `{"userName":"ada@x","title":"Engineer","externalId":"A1","name":{"givenName":"Ada","familyName":"Lovelace"}}`)
 	f.user(t, `{"userName":"bob@x","title":"Manager","externalId":"b2","active":false}`)
 	f.user(t, `{"userName":"cy@y","title":"Engineer Lead","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":"E3"}}`)
@@ -161,7 +165,7 @@ func TestFiltersOverHector(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter, func(t *testing.T) {
-			res, err := f.svc.ListUsers(f.ctx, translate.ListQuery{Filter: tt.filter, Count: -1})
+			res, err := f.svc.ListUsers(f.ctx, testReq, translate.ListQuery{Filter: tt.filter, Count: -1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,13 +181,13 @@ func TestFiltersOverHector(t *testing.T) {
 	for i := range 60 {
 		f.user(t, fmt.Sprintf(`{"userName":"bulk%d@z"}`, i))
 	}
-	_, err := f.svc.ListUsers(f.ctx, translate.ListQuery{Filter: `title co "x"`, Count: -1})
-	if e := translate.AsError(err); err == nil || e.ScimType != translate.TooMany {
+	_, err := f.svc.ListUsers(f.ctx, testReq, translate.ListQuery{Filter: `title co "x"`, Count: -1})
+	if e := provision.AsError(err); err == nil || e.ScimType != translate.TooMany {
 		t.Errorf("scan past max_filter_scan: got %v, want 400 tooMany", err)
 	}
 	for _, bad := range []string{`favoriteColor eq "x"`, `userName eq`, `(userName eq "a"`} {
-		_, err := f.svc.ListUsers(f.ctx, translate.ListQuery{Filter: bad, Count: -1})
-		if e := translate.AsError(err); err == nil || e.ScimType != translate.InvalidFilter {
+		_, err := f.svc.ListUsers(f.ctx, testReq, translate.ListQuery{Filter: bad, Count: -1})
+		if e := provision.AsError(err); err == nil || e.ScimType != translate.InvalidFilter {
 			t.Errorf("filter %s: got %v, want 400 invalidFilter", bad, err)
 		}
 	}
@@ -238,17 +242,17 @@ func TestHalfFinishedRoleChangeCompletesOnRetry(t *testing.T) {
 	srv := httptest.NewServer(fa)
 	defer srv.Close()
 	c, _ := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: -1})
-	svc, _ := translate.NewService(c, translate.Config{Roles: roles})
-	ctx := translate.WithBaseURL(context.Background(), "https://scim.test/scim/v2")
+	svc, _ := provision.NewService(c, provision.Config{Roles: roles})
+	ctx := context.Background()
 	var ids []string
 	for i := range 50 {
-		u, err := svc.CreateUser(ctx, []byte(fmt.Sprintf(`{"userName":"u%d@x"}`, i)))
+		u, err := svc.CreateUser(ctx, testReq, []byte(fmt.Sprintf(`{"userName":"u%d@x"}`, i)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, fmt.Sprintf(`{"value":%q}`, u["id"]))
 	}
-	g, err := svc.CreateGroup(ctx, []byte(`{"displayName":"hector_staff","externalId":"s"}`))
+	g, err := svc.CreateGroup(ctx, testReq, []byte(`{"displayName":"hector_staff","externalId":"s"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +261,7 @@ func TestHalfFinishedRoleChangeCompletesOnRetry(t *testing.T) {
 	fa.mu.Lock()
 	fa.armed, fa.left = true, 20
 	fa.mu.Unlock()
-	if _, err := svc.PatchGroup(ctx, g["id"].(string), body); err == nil {
+	if _, err := svc.PatchGroup(ctx, testReq, g["id"].(string), body); err == nil {
 		t.Fatal("the first try succeeded; want it to fail halfway")
 	}
 	// 20 role writes went through before the failure (a concurrent one
@@ -271,7 +275,7 @@ func TestHalfFinishedRoleChangeCompletesOnRetry(t *testing.T) {
 	fa.mu.Lock()
 	fa.armed = false
 	fa.mu.Unlock()
-	if _, err := svc.PatchGroup(ctx, g["id"].(string), body); err != nil {
+	if _, err := svc.PatchGroup(ctx, testReq, g["id"].(string), body); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 	if staff := countRole(s, "staff"); staff != 50 {

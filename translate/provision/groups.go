@@ -1,0 +1,182 @@
+package provision
+
+import (
+	"context"
+
+	"github.com/hector-scim/hector-scim/legacyclient"
+	"github.com/hector-scim/hector-scim/translate"
+)
+
+// group is what the SCIM layer reads of a Hector group.
+func group(g legacyclient.Group) translate.Group {
+	return translate.Group{ID: g.ID, Name: g.Name, ExternalID: g.ExternalID, MemberCount: g.MemberCount, CreatedAt: g.CreatedAt, UpdatedAt: g.UpdatedAt}
+}
+
+// renderGroup turns a Hector group into a SCIM Group; members, when
+// wanted, are a translate.Stream read page by page from Hector.
+func (s *Service) renderGroup(ctx context.Context, req Request, g legacyclient.Group, withMembers bool) translate.Resource {
+	doc := translate.RenderGroup(group(g), req.BaseURL)
+	if withMembers {
+		doc["members"] = s.memberStream(ctx, req, g.ID)
+	}
+	return doc
+}
+
+func (s *Service) memberStream(ctx context.Context, req Request, groupID int64) translate.Stream {
+	return func(yield func(any, error) bool) {
+		for m, err := range s.hector.Members(ctx, groupID) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(translate.MemberRef(m.ID, m.Username, req.BaseURL), nil) {
+				return
+			}
+		}
+	}
+}
+
+// GetGroup reads one group; its members are streamed from Hector's paged
+// member list only when withMembers is set.
+func (s *Service) GetGroup(ctx context.Context, req Request, id string, withMembers bool) (translate.Resource, error) {
+	n, err := translate.ParseID("Group", id)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.hector.GetGroup(ctx, n)
+	if err != nil {
+		return nil, groupErr(err, id)
+	}
+	return s.renderGroup(ctx, req, g, withMembers), nil
+}
+
+// CreateGroup creates a group and adds its members. A group sent without
+// externalId gets a generated one, so that it counts as synchronized.
+func (s *Service) CreateGroup(ctx context.Context, req Request, body []byte) (translate.Resource, error) {
+	gb, err := translate.DecodeGroup(body)
+	if err != nil {
+		return nil, err
+	}
+	ext := gb.ExternalID
+	if ext == "" {
+		ext = generatedExternalID()
+	}
+	g, err := s.hector.CreateGroup(ctx, legacyclient.GroupInput{Name: gb.Name, ExternalID: ext})
+	if err != nil {
+		return nil, err
+	}
+	s.auditGroup(ctx, "create", g.ID, translate.FieldChange{Field: "name", After: g.Name}, translate.FieldChange{Field: "external_id", After: g.ExternalID})
+	if len(gb.Members) > 0 {
+		defer s.locks.lock("group", g.ID)()
+		if err := s.changeMembers(ctx, g, translate.MemberDelta{Add: gb.Members}); err != nil {
+			return nil, err
+		}
+		g.MemberCount = len(gb.Members)
+	}
+	doc := s.renderGroup(ctx, req, g, false)
+	doc["members"] = translate.MemberRefs(gb.Members, req.BaseURL)
+	return doc, nil
+}
+
+// ReplaceGroup replaces a group's name and externalId and, when the body
+// has members, its members (by difference with Hector's list). A body
+// without members leaves them as they are.
+func (s *Service) ReplaceGroup(ctx context.Context, req Request, id string, body []byte) (translate.Resource, error) {
+	n, err := translate.ParseID("Group", id)
+	if err != nil {
+		return nil, err
+	}
+	gb, err := translate.DecodeGroup(body)
+	if err != nil {
+		return nil, err
+	}
+	g, unlock, err := s.readGroupForWrite(ctx, req, n, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	change := translate.GroupChange{Name: &gb.Name, ExternalID: &gb.ExternalID}
+	if gb.HasMembers {
+		change.Members = translate.MemberDelta{Replace: true, Set: gb.Members}
+	}
+	g, err = s.applyGroupChange(ctx, g, change)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderGroup(ctx, req, g, false), nil
+}
+
+// PatchGroup applies a SCIM PatchOp to a group: displayName and externalId
+// changes, and member adds and removes in every Entra and Okta form. It
+// returns the group without members.
+func (s *Service) PatchGroup(ctx context.Context, req Request, id string, body []byte) (translate.Resource, error) {
+	n, err := translate.ParseID("Group", id)
+	if err != nil {
+		return nil, err
+	}
+	change, err := translate.ParseGroupPatch(body)
+	if err != nil {
+		return nil, err
+	}
+	g, unlock, err := s.readGroupForWrite(ctx, req, n, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if g, err = s.applyGroupChange(ctx, g, change); err != nil {
+		return nil, err
+	}
+	return s.renderGroup(ctx, req, g, false), nil
+}
+
+// DeleteGroup deletes a group. Its members' roles are recomputed and a
+// member left in no synchronized group is disabled, before the group goes,
+// so that a retry after a failure finishes the work.
+func (s *Service) DeleteGroup(ctx context.Context, req Request, id string) error {
+	n, err := translate.ParseID("Group", id)
+	if err != nil {
+		return err
+	}
+	g, unlock, err := s.readGroupForWrite(ctx, req, n, id)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if s.groupAffectsUsers(g) {
+		if err := s.settleDeletion(ctx, g); err != nil {
+			return err
+		}
+	}
+	if err := s.hector.DeleteGroup(ctx, n); err != nil {
+		return groupErr(err, id)
+	}
+	s.auditGroup(ctx, "delete", n, translate.FieldChange{Field: "name", Before: g.Name})
+	return nil
+}
+
+// readGroupForWrite locks a group for a change, reads it and enforces
+// If-Match; the caller unlocks.
+func (s *Service) readGroupForWrite(ctx context.Context, req Request, n int64, id string) (legacyclient.Group, func(), error) {
+	unlock := s.locks.lock("group", n)
+	g, err := s.hector.GetGroup(ctx, n)
+	if err == nil && req.IfMatch != "" {
+		err = translate.CheckVersion(req.IfMatch, s.renderGroup(ctx, req, g, false))
+	}
+	if err != nil {
+		unlock()
+		return g, nil, groupErr(err, id)
+	}
+	return g, unlock, nil
+}
+
+// groupAffectsUsers reports whether changing the members of group g (or
+// deleting it) changes anything on them: it grants a role, or it is
+// synchronized.
+func (s *Service) groupAffectsUsers(g legacyclient.Group) bool {
+	return s.grantsRole(g.Name) || g.ExternalID != ""
+}
+
+// grantsRole reports whether a group of that name grants a role.
+func (s *Service) grantsRole(name string) bool {
+	return s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(name)
+}
