@@ -75,7 +75,9 @@ type Handler struct {
 	// it would have been. For trying a mapping against production safely.
 	DryRun bool `json:"dry_run,omitempty"`
 	// AuthFailures is how many authentication failures one client address
-	// may make per AuthFailureWindow before it gets 429. Default: 10.
+	// may make per AuthFailureWindow before its wrong tokens get 429 with
+	// Retry-After instead of 401; a valid token is always served. The
+	// address is Caddy's client IP (see trusted_proxies). Default: 10.
 	AuthFailures int `json:"auth_failures,omitempty"`
 	// AuthFailureWindow is the window of AuthFailures. Default: 1m.
 	AuthFailureWindow caddy.Duration `json:"auth_failure_window,omitempty"`

@@ -195,18 +195,21 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	return body, nil
 }
 
-// authenticate checks the bearer token. An address past its limit of
-// failures gets 429 without its token being checked.
+// authenticate checks the bearer token. A valid token is served whatever
+// its address's failures. A wrong one is 401, the same for an unknown and
+// an expired token (so that the holder of a leaked old token does not learn
+// it was real), or 429 with Retry-After once its address is past its limit
+// of failures.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, bool) {
+	res, idx := h.auth.check(r)
+	if res == authOK {
+		return 0, true
+	}
 	addr := clientAddr(r)
 	if blocked, wait := h.throttle.blocked(addr); blocked {
 		h.metrics.authFailures.WithLabelValues(h.Tenant, "throttled").Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		return writeSCIMError(w, http.StatusTooManyRequests, "", "too many authentication failures from this address; retry later"), false
-	}
-	res, idx := h.auth.check(r)
-	if res == authOK {
-		return 0, true
 	}
 	h.throttle.fail(addr)
 	switch res {
@@ -216,8 +219,8 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, boo
 	case authExpired:
 		h.metrics.authFailures.WithLabelValues(h.Tenant, "expired").Inc()
 		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
-		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired"), false
+	default:
+		h.metrics.authFailures.WithLabelValues(h.Tenant, "invalid").Inc()
 	}
-	h.metrics.authFailures.WithLabelValues(h.Tenant, "invalid").Inc()
 	return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid"), false
 }

@@ -67,11 +67,12 @@ type env struct {
 
 // options tune a test environment.
 type options struct {
-	sim   hectorsim.Options
-	scim  string // extra lines inside the scim block
-	debug bool   // debug logging
-	rate  string // the legacy client's rate; default 0 (no client-side limit)
-	admin bool   // enable the admin endpoint (for reloads)
+	sim     hectorsim.Options
+	scim    string // extra lines inside the scim block
+	debug   bool   // debug logging
+	rate    string // the legacy client's rate; default 0 (no client-side limit)
+	admin   bool   // enable the admin endpoint (for reloads)
+	servers string // lines of the global servers options (trusted_proxies)
 }
 
 // start runs the simulator in-process and the binary with a Caddyfile whose
@@ -118,10 +119,15 @@ func sidecarCaddyfile(o options, port int, simURL, admin string) string {
 	if admin != "" {
 		adminLine = "admin " + admin
 	}
+	servers := ""
+	if o.servers != "" {
+		servers = "servers {\n\t\t" + o.servers + "\n\t}"
+	}
 	return fmt.Sprintf(`{
 	%s
 	persist_config off
 	default_bind 127.0.0.1
+	%s
 	%s
 }
 http://127.0.0.1:%d {
@@ -141,7 +147,7 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, adminLine, logOption(o.debug), port, simURL, rateOption(o.rate), o.scim)
+`, adminLine, logOption(o.debug), servers, port, simURL, rateOption(o.rate), o.scim)
 }
 
 // proc is one running hector-scim process.
