@@ -1,6 +1,7 @@
 package caddymodule
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -141,14 +142,15 @@ func (a *authenticator) check(r *http.Request) (authResult, int) {
 }
 
 // warnExpiries logs a warning for each token that expires within 14 days,
-// at start and then daily, until stop is closed.
-func (a *authenticator) warnExpiries(logger *zap.Logger, stop <-chan struct{}) {
+// at start and then daily, until ctx is done (Caddy cancels the context of
+// a configuration when it unloads it).
+func (a *authenticator) warnExpiries(ctx context.Context, logger *zap.Logger) {
 	tick := time.NewTicker(expiryWarnEvery)
 	defer tick.Stop()
 	for {
 		a.logExpiries(logger)
 		select {
-		case <-stop:
+		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}

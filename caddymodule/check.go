@@ -131,7 +131,13 @@ func (h *Handler) check(ctx context.Context, w io.Writer, n int, now time.Time) 
 	} else {
 		printMapping(w, mapping)
 	}
-	client, err := h.newClient(repl)
+	url, key, err := h.legacyTarget(repl)
+	if err != nil {
+		fail("%v", err)
+		return problems
+	}
+	defer h.releaseShared()
+	client, err := h.newClient(url, key)
 	if err != nil {
 		fail("%v", err)
 		return problems

@@ -84,6 +84,16 @@ func (f *failureLimiter) prune() {
 	}
 }
 
+// sharedThrottle returns the failure buckets of the tenant and Hector URL,
+// kept across reloads.
+func (h *Handler) sharedThrottle(url string) (*failureLimiter, error) {
+	window := time.Duration(h.AuthFailureWindow)
+	k := failuresKey{tenant: h.Tenant, url: url, failures: h.AuthFailures, window: window}
+	return loadShared(h, k, func() (*failureLimiter, error) {
+		return newFailureLimiter(h.AuthFailures, window, time.Now), nil
+	})
+}
+
 // clientAddr is the client's IP as Caddy's server determined it
 // (caddyhttp.ClientIPVarKey): the connection's address, or, from a trusted
 // proxy (trusted_proxies), the address its client IP headers give: the

@@ -150,6 +150,32 @@ http://127.0.0.1:%d {
 `, adminLine, logOption(o.debug), servers, port, simURL, rateOption(o.rate), o.scim)
 }
 
+// reload rewrites the Caddyfile with o and has the running process load
+// it through its admin endpoint (`hector-scim reload`).
+func (e *env) reload(o options) {
+	e.t.Helper()
+	if err := os.WriteFile(e.path, []byte(sidecarCaddyfile(o, e.port, e.simURL, e.admin)), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	reload := exec.Command(binary, "reload", "--config", e.path, "--adapter", "caddyfile", "--address", e.admin)
+	reload.Env = append(os.Environ(), "E2E_SCIM_TOKEN="+Token, "E2E_HECTOR_KEY="+APIKey, "HOME="+e.t.TempDir())
+	if out, err := reload.CombinedOutput(); err != nil {
+		e.t.Fatalf("reload: %v\n%s", err, out)
+	}
+}
+
+// logLines returns the process's JSON log lines whose message is msg, each
+// decoded.
+func (e *env) logLines(msg string) []gjson.Result {
+	var out []gjson.Result
+	for _, line := range strings.Split(e.logs(), "\n") {
+		if l := gjson.Parse(line); l.Get("msg").String() == msg {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // proc is one running hector-scim process.
 type proc struct {
 	cmd   *exec.Cmd

@@ -33,7 +33,7 @@ func newFixture(t *testing.T, cfg translate.Config, sim hectorsim.Options, retri
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: retries, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: new(retries), RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestHalfFinishedRoleChangeCompletesOnRetry(t *testing.T) {
 	fa := &failAfter{next: s, route: "PUT /users/{id}"}
 	srv := httptest.NewServer(fa)
 	defer srv.Close()
-	c, _ := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: -1})
+	c, _ := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: new(0)})
 	svc, _ := translate.NewService(c, translate.Config{Roles: roles})
 	ctx := translate.WithBaseURL(context.Background(), "https://scim.test/scim/v2")
 	var ids []string
