@@ -80,9 +80,10 @@ type Handler struct {
 	AuthFailures int `json:"auth_failures,omitempty"`
 	// AuthFailureWindow is the window of AuthFailures. Default: 1m.
 	AuthFailureWindow caddy.Duration `json:"auth_failure_window,omitempty"`
-	// LogPersonalData puts the values of personal fields (names, emails,
-	// …) in audit lines at info level; without it they appear only when
-	// the audit logger is at debug level.
+	// LogPersonalData puts personal values (names, emails, …) on log lines
+	// at info level: in audit lines, and the filter and the full error
+	// detail on the access log line. Without it they appear only when the
+	// logger is at debug level (audit lines) or not at all.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
 	at         string // where the Caddyfile block is, for errors

@@ -67,13 +67,25 @@ type env struct {
 
 // options tune a test environment.
 type options struct {
-	sim     hectorsim.Options
-	scim    string // extra lines inside the scim block
-	debug   bool   // debug logging
-	rate    string // the legacy client's rate; default 0 (no client-side limit)
-	admin   bool   // enable the admin endpoint (for reloads)
-	servers string // lines of the global servers options (trusted_proxies)
+	sim       hectorsim.Options
+	scim      string // extra lines inside the scim block
+	debug     bool   // debug logging
+	rate      string // the legacy client's rate; default 0 (no client-side limit)
+	admin     bool   // enable the admin endpoint (for reloads)
+	accessLog bool   // Caddy's access log, as the templates configure it
+	servers   string // lines of the global servers options (trusted_proxies)
 }
+
+// accessLog is the site's `log` block of the root Caddyfile template and
+// the examples (caddymodule's TestExamplesAccessLog checks them): Caddy's
+// access log, without the filter query parameter.
+const accessLog = `log {
+		format filter {
+			request>uri query {
+				delete filter
+			}
+		}
+	}`
 
 // start runs the simulator in-process and the binary with a Caddyfile whose
 // scim block points at it.
@@ -119,7 +131,10 @@ func sidecarCaddyfile(o options, port int, simURL, admin string) string {
 	if admin != "" {
 		adminLine = "admin " + admin
 	}
-	servers := ""
+	site, servers := "", ""
+	if o.accessLog {
+		site = accessLog
+	}
 	if o.servers != "" {
 		servers = "servers {\n\t\t" + o.servers + "\n\t}"
 	}
@@ -131,6 +146,7 @@ func sidecarCaddyfile(o options, port int, simURL, admin string) string {
 	%s
 }
 http://127.0.0.1:%d {
+	%s
 	handle /metrics {
 		metrics
 	}
@@ -147,7 +163,7 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, adminLine, logOption(o.debug), servers, port, simURL, rateOption(o.rate), o.scim)
+`, adminLine, logOption(o.debug), servers, port, site, simURL, rateOption(o.rate), o.scim)
 }
 
 // reload rewrites the Caddyfile with o and has the running process load
