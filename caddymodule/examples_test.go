@@ -205,6 +205,31 @@ func TestExamplesAccessLog(t *testing.T) {
 	}
 }
 
+// TestExamplesBehindAProxy: the examples that sit behind a proxy or load
+// balancer (deploy/, multi-tenant/) tell Caddy its addresses with
+// trusted_proxies and take the client's address from the right-most
+// untrusted X-Forwarded-For entry (trusted_proxies_strict), so that a
+// client cannot steer the failure limit onto another address; and no
+// example trusts the forgeable left-most entry.
+func TestExamplesBehindAProxy(t *testing.T) {
+	for _, file := range exampleCaddyfiles(t) {
+		slash := filepath.ToSlash(file)
+		behind := strings.Contains(slash, "/deploy/") || strings.Contains(slash, "/multi-tenant/")
+		t.Run(slash, func(t *testing.T) {
+			for name, srv := range scimServers(adaptExample(t, file)) {
+				trusted := srv["trusted_proxies"] != nil
+				strict, _ := srv["trusted_proxies_strict"].(float64)
+				if behind && !trusted {
+					t.Errorf("server %s: got no trusted_proxies, want the proxy's ranges", name)
+				}
+				if trusted && strict == 0 {
+					t.Errorf("server %s: got trusted_proxies without trusted_proxies_strict, want strict", name)
+				}
+			}
+		})
+	}
+}
+
 // logFileRe finds `output file <path>` log outputs; $1 is the file name.
 var logFileRe = regexp.MustCompile(`output file \S*/([^/\s]+)`)
 
