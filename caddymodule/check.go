@@ -126,7 +126,9 @@ func (h *Handler) check(ctx context.Context, w io.Writer, n int, now time.Time) 
 	} else {
 		h.printTokens(w, auth, now)
 	}
-	if mapping, err := translate.NewMapping(h.UserFields); err != nil {
+	if err := checkUserFields(h.UserFields); err != nil {
+		fail("%v", err)
+	} else if mapping, err := translate.NewMapping(h.UserFields); err != nil {
 		fail("%v", err)
 	} else {
 		printMapping(w, mapping)

@@ -42,14 +42,15 @@ func (h *Handler) newClient(url, key string) (*legacyclient.Client, error) {
 	}
 	h.limits = limits
 	return legacyclient.New(legacyclient.Config{
-		BaseURL:  url,
-		APIKey:   key,
-		Timeout:  time.Duration(h.Legacy.Timeout),
-		Retries:  h.Legacy.Retries,
-		Limits:   limits,
-		Logger:   h.logger.Named("legacy"),
-		Observer: hectorObserver{h.metrics, h.Tenant},
-		DryRun:   h.DryRun,
+		BaseURL:      url,
+		APIKey:       key,
+		Timeout:      time.Duration(h.Legacy.Timeout),
+		Retries:      h.Legacy.Retries,
+		Limits:       limits,
+		Logger:       h.logger.Named("legacy"),
+		Observer:     hectorObserver{h.metrics, h.Tenant},
+		DryRun:       h.DryRun,
+		DryRunBodies: h.LogPersonalData,
 	})
 }
 
@@ -57,12 +58,12 @@ func (h *Handler) newClient(url, key string) (*legacyclient.Client, error) {
 // they then sit in the JSON config, which Caddy logs at debug level.
 func (h *Handler) warnLiteralSecrets() {
 	for i, t := range h.Tokens {
-		if t.Secret != "" && !strings.Contains(t.Secret, "{") {
+		if t.Secret != "" && !hasPlaceholder(t.Secret) {
 			h.logger.Warn("a scim token is written literally in the config; use {env.NAME}, {file.path} or token_sha256 to keep it out of the config and its logs",
 				zap.Int("token", i+1))
 		}
 	}
-	if h.Legacy.APIKey != "" && !strings.Contains(h.Legacy.APIKey, "{") {
+	if h.Legacy.APIKey != "" && !hasPlaceholder(h.Legacy.APIKey) {
 		h.logger.Warn("the legacy api_key is written literally in the config; use {env.NAME} or {file.path}")
 	}
 }

@@ -81,9 +81,10 @@ type Handler struct {
 	// AuthFailureWindow is the window of AuthFailures. Default: 1m.
 	AuthFailureWindow caddy.Duration `json:"auth_failure_window,omitempty"`
 	// LogPersonalData puts personal values (names, emails, …) on log lines
-	// at info level: in audit lines, and the filter and the full error
-	// detail on the access log line. Without it they appear only when the
-	// logger is at debug level (audit lines) or not at all.
+	// at info level: the values in audit lines, the bodies of dry-run
+	// writes, and the filter and full error detail on the access log
+	// line. Without it, audit values and dry-run bodies appear only when
+	// the logger is at debug level, and the access line carries neither.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
 	at         string // where the Caddyfile block is, for errors
@@ -165,6 +166,9 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.auth = auth
 	auth.exportExpiries(h.metrics.tokenExpiry.MustCurryWith(prometheus.Labels{"tenant": h.Tenant}))
 	h.warnLiteralSecrets()
+	if err := checkUserFields(h.UserFields); err != nil {
+		return err
+	}
 	client, url, err := h.provisionLegacy(repl)
 	if err != nil {
 		return err

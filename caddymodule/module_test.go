@@ -1,12 +1,17 @@
 package caddymodule
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/hector-scim/hector-scim/translate"
 )
 
 // jsonHandler is a handler as a JSON config gives it (no Caddyfile).
@@ -67,6 +72,25 @@ func TestSharedAcrossProvisions(t *testing.T) {
 	provision(t, fresh)
 	if fresh.limits == reloaded.limits || fresh.throttle == reloaded.throttle {
 		t.Errorf("after every user's cleanup: got the old state, want fresh state")
+	}
+}
+
+// TestProvisionRefusesReservedUserField: a JSON config (no Caddyfile, so
+// no line) with a user_field on a field the bridge or Hector owns is
+// refused at provision.
+func TestProvisionRefusesReservedUserField(t *testing.T) {
+	for _, field := range []string{"role", "status", "id", "groups", "created_at", "updated_at"} {
+		t.Run(field, func(t *testing.T) {
+			h := jsonHandler("", "http://127.0.0.1:9/api/v1")
+			h.UserFields = []translate.Line{{Field: field, Sources: []string{"title"}}}
+			ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+			defer cancel()
+			err := h.Provision(ctx)
+			_ = h.Cleanup()
+			if err == nil || !strings.Contains(err.Error(), `user_field may not target "`+field+`"`) {
+				t.Fatalf("Provision: got error %v, want one refusing user_field %q", err, field)
+			}
+		})
 	}
 }
 

@@ -181,12 +181,26 @@ func TestDryRun(t *testing.T) {
 	}
 	e.expectFields(id, map[string]string{"title": "", "status": "active"})
 	for _, want := range []string{
-		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","body":"{\"username\":\"new@contoso.com\",\"email\":\"new@contoso.com\",\"identifier\":\"new@contoso.com\",\"first_name\":\"New\",\"role\":\"user\"}"`,
-		`"msg":"dry run: hector write not sent","route":"PUT /users/{id}","method":"PUT","path":"/users/` + id + `"`,
+		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","fields":["username","email","identifier","first_name","role"]}`,
+		`"msg":"dry run: hector write not sent","route":"PUT /users/{id}","method":"PUT","path":"/users/` + id + `","fields":[`,
 		`"dry_run":true`,
 	} {
 		if !strings.Contains(e.logs(), want) {
 			t.Errorf("no log line contains %s", want)
 		}
+	}
+	if strings.Contains(e.logs(), "new@contoso.com") {
+		t.Errorf("a dry-run body (personal data) reached an info line without log_personal_data")
+	}
+}
+
+// TestDryRunBodies: with log_personal_data, a dry-run line carries the
+// exact body of the Hector call that was not sent.
+func TestDryRunBodies(t *testing.T) {
+	e := start(t, options{scim: "dry_run\n\t\t\tlog_personal_data"})
+	e.must(http.StatusCreated, e.do("POST", "/Users", `{"userName":"new@contoso.com","name":{"givenName":"New"}}`))
+	want := `"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","fields":["username","email","identifier","first_name"],"body":"{\"username\":\"new@contoso.com\",\"email\":\"new@contoso.com\",\"identifier\":\"new@contoso.com\",\"first_name\":\"New\"}"`
+	if !strings.Contains(e.logs(), want) {
+		t.Errorf("no log line contains %s", want)
 	}
 }

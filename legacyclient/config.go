@@ -74,10 +74,16 @@ type Config struct {
 	// client-side rate-limit wait.
 	Observer Observer
 	// DryRun sends reads but no writes: each write (POST, PUT, DELETE) is
-	// logged at info level as the exact call it would have been, bodies
-	// included, and answered as Hector most likely would have (new objects
-	// get id 0). For trying a configuration against production safely.
+	// logged at info level as the call it would have been (method, path
+	// and the names of the body's fields), and answered as Hector most
+	// likely would have (new objects get id 0). For trying a configuration
+	// against production safely. The body itself, which holds personal
+	// data, is logged only when the Logger is at debug level, or with
+	// DryRunBodies.
 	DryRun bool
+	// DryRunBodies puts the whole body of each dry-run write on its info
+	// line.
+	DryRunBodies bool
 }
 
 // Observer receives one call per HTTP attempt and one per client-side
