@@ -87,16 +87,16 @@ type Handler struct {
 	// the logger is at debug level, and the access line carries neither.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
-	at         string // where the Caddyfile block is, for errors
-	logger     *zap.Logger
-	metrics    *metrics
-	throttle   *failureLimiter      // shared across reloads
-	limits     *legacyclient.Limits // shared across reloads
-	sharedKeys []any                // the keys of shared this handler holds
-	auth       *authenticator
-	service    *translate.Service
-	users      handlerFunc // GET and POST /Users
-	groups     handlerFunc // GET and POST /Groups
+	at       string // where the Caddyfile block is, for errors
+	logger   *zap.Logger
+	metrics  *metrics
+	throttle *failureLimiter      // shared across reloads
+	limits   *legacyclient.Limits // shared across reloads
+	poolKeys []any                // the keys of shared this handler holds
+	auth     *authenticator
+	service  *translate.Service
+	users    handlerFunc // GET and POST /Users
+	groups   handlerFunc // GET and POST /Groups
 }
 
 // Token is one accepted bearer token: the secret itself (a placeholder such

@@ -63,19 +63,19 @@ func loadShared[T any](h *Handler, key any, build func() (T, error)) (T, error) 
 		var zero T
 		return zero, err
 	}
-	h.sharedKeys = append(h.sharedKeys, key)
+	h.poolKeys = append(h.poolKeys, key)
 	return v.(pooled[T]).v, nil
 }
 
 // releaseShared gives back every key the handler loaded.
 func (h *Handler) releaseShared() error {
 	var first error
-	for _, k := range h.sharedKeys {
+	for _, k := range h.poolKeys {
 		if _, err := shared.Delete(k); err != nil && first == nil {
 			first = err
 		}
 	}
-	h.sharedKeys = nil
+	h.poolKeys = nil
 	return first
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidwall/gjson"
 )
@@ -31,6 +32,7 @@ func TestObservability(t *testing.T) {
 	e.must(http.StatusOK, e.do("PATCH", "/Users/"+id, patch(`{"op":"Replace","path":"name.givenName","value":"Augusta"},{"op":"Replace","path":"active","value":"False"}`)))
 	e.must(http.StatusNotFound, e.do("GET", "/Users/424242", nil))
 	e.doAuth("GET", "/Users", nil, "Bearer wrong-token-0123456789")
+	e.waitAccessLines(4)
 
 	for _, want := range []struct {
 		method, path string
@@ -86,6 +88,25 @@ func TestObservability(t *testing.T) {
 	}
 }
 
+// waitAccessLines waits (at most 10 s, by count) for n access log lines
+// of SCIM requests: Caddy writes a request's line after its answer.
+func (e *env) waitAccessLines(n int) {
+	e.t.Helper()
+	for range 100 {
+		got := 0
+		for _, l := range e.logLines("handled request") {
+			if strings.HasPrefix(l.Get("request.uri").String(), "/scim/v2/") {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.t.Fatalf("got fewer than %d access log lines of SCIM requests:\n%s", n, e.logs())
+}
+
 // accessLine returns Caddy's access log line of the request with this
 // method and path below the SCIM base path (the last one, if several).
 func (e *env) accessLine(method, path string) gjson.Result {
@@ -119,6 +140,7 @@ func TestAccessLogKeepsFiltersOut(t *testing.T) {
 			if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "grace") {
 				t.Fatalf("bad filter: got %d %s, want 400 quoting the value (else the test proves little)", r.status, r.body)
 			}
+			e.waitAccessLines(2)
 			line := e.accessLine("GET", "/Users")
 			if !line.Exists() {
 				t.Fatalf("got no access line for GET /Users without its filter parameter:\n%s", e.logs())
