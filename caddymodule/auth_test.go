@@ -201,72 +201,72 @@ func TestNewAuthenticatorErrors(t *testing.T) {
 		{
 			name:    "every token expired",
 			tokens:  []Token{{Secret: secret, Expires: past}, {SHA256: sha256Hex("x"), Expires: "2020-01-01T00:00:00Z"}},
-			wantMsg: "every configured token has expired",
+			wantMsg: "every configured token has expired: add a new one",
 		},
 		{
 			name:    "token expiring exactly now",
 			tokens:  []Token{{Secret: secret, Expires: authNow.Format(time.RFC3339)}},
-			wantMsg: "every configured token has expired",
+			wantMsg: "every configured token has expired: add a new one",
 		},
 		{
 			name:    "duplicate secrets",
 			tokens:  []Token{{Secret: secret}, {Secret: "other-secret-0123456789"}, {Secret: secret}},
-			wantMsg: "token 3 is a duplicate of an earlier token",
+			wantMsg: "token 3: the token is a duplicate of an earlier one",
 		},
 		{
 			name:    "secret and its digest",
 			tokens:  []Token{{Secret: secret}, {SHA256: sha256Hex(secret)}},
-			wantMsg: "token 2 is a duplicate",
+			wantMsg: "token 2: the token is a duplicate",
 		},
 		{
 			name:    "digests differing in case",
 			tokens:  []Token{{SHA256: sha256Hex(secret)}, {SHA256: strings.ToUpper(sha256Hex(secret))}},
-			wantMsg: "token 2 is a duplicate",
+			wantMsg: "token 2: the token is a duplicate",
 		},
 		{
 			name:    "placeholder expanding to an earlier literal",
 			tokens:  []Token{{Secret: secret}, {Secret: "{env.HECTOR_SCIM_TEST_DUP}"}},
-			wantMsg: "token 2 is a duplicate",
+			wantMsg: "token 2: the token is a duplicate",
 		},
 		{
 			name:    "duplicate with different expiries",
 			tokens:  []Token{{Secret: secret, Expires: "2027-01-01T00:00:00Z"}, {Secret: secret, Expires: "2028-01-01T00:00:00Z"}},
-			wantMsg: "token 2 is a duplicate",
+			wantMsg: "token 2: the token is a duplicate",
 		},
 		{
 			name:    "missing env var",
 			tokens:  []Token{{Secret: "{env.HECTOR_SCIM_TEST_UNSET_4f1c}"}},
-			wantMsg: "token 1: a placeholder is unset or empty",
+			wantMsg: "token 1: a placeholder in the secret is unset or empty",
 		},
 		{
 			name:    "empty env var",
 			tokens:  []Token{{Secret: secret}, {Secret: "{env.HECTOR_SCIM_TEST_EMPTY}"}},
-			wantMsg: "token 2: a placeholder is unset or empty",
+			wantMsg: "token 2: a placeholder in the secret is unset or empty",
 		},
 		{
 			name:    "missing file",
 			tokens:  []Token{{Secret: "{file./nonexistent/hector-scim/token}"}},
-			wantMsg: "token 1: a placeholder is unset or empty",
+			wantMsg: "token 1: a placeholder in the secret is unset or empty",
 		},
 		{
 			name:    "short literal secret",
 			tokens:  []Token{{Secret: "short-secret"}},
-			wantMsg: "token 1 is shorter than 16 characters",
+			wantMsg: "token 1: the secret is shorter than 16 characters",
 		},
 		{
 			name:    "short env secret",
 			tokens:  []Token{{Secret: "{env.HECTOR_SCIM_TEST_SHORT}"}},
-			wantMsg: "token 1 is shorter than 16 characters",
+			wantMsg: "token 1: the secret is shorter than 16 characters",
 		},
 		{
 			name:    "secret and digest in one token",
 			tokens:  []Token{{Secret: secret, SHA256: sha256Hex(secret)}},
-			wantMsg: "token 1 has both a secret and a sha256 digest",
+			wantMsg: "token 1: it has both a secret and a sha256 digest",
 		},
 		{
 			name:    "empty token",
 			tokens:  []Token{{Secret: secret}, {Expires: "2027-01-01T00:00:00Z"}},
-			wantMsg: "token 2 is empty",
+			wantMsg: "token 2: it has neither a secret nor a sha256 digest",
 		},
 		{
 			name:    "digest not hex",
@@ -281,7 +281,7 @@ func TestNewAuthenticatorErrors(t *testing.T) {
 		{
 			name:    "expires not RFC 3339",
 			tokens:  []Token{{Secret: "{env.HECTOR_SCIM_TEST_SET}", Expires: "06/02/2027"}},
-			wantMsg: "token 1: expires must be RFC 3339",
+			wantMsg: "token 1: expires must be an RFC 3339 time",
 		},
 	}
 	for _, tt := range tests {

@@ -37,7 +37,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		legacy <base URL> {
 //			api_key <key>
 //			timeout <duration>                # per attempt, default 15s
-//			retries <n>                       # default 5
+//			retries <n>                       # default 5; 0 = none
 //			rate <requests/s>                 # default 40; 0 = no limit
 //			max_in_flight <n>                 # default 16
 //		}
@@ -50,13 +50,15 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		max_filter_scan <n>                   # default 10000
 //		max_body <size>                       # default 1MiB
 //		deadline <duration>                   # default 50s
-//		user_field <hector field> <scim attribute>…  # repeatable
-//		auth_failure_limit <n> <window>       # default 10 1m, per client address
+//		user_field <hector field> <scim attribute>…  # repeatable; not role, status, id, groups, created_at, updated_at
+//		auth_failure_limit <n> <window>       # default 10 1m, per client address; then 429 for wrong tokens
 //		dry_run                               # reads only; writes are logged, not sent
-//		log_personal_data                     # personal values in audit lines at info
+//		log_personal_data                     # personal values on log lines at info
 //	}
 //
-// Every option but token, token_sha256 and user_field may appear once.
+// Every option but token, token_sha256 and user_field may appear once. A
+// literal token (one without a placeholder) is checked here, naming its
+// line; a placeholder is checked when the config is loaded.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // the directive name
 	if d.NextArg() {
@@ -219,6 +221,9 @@ func parseUserField(h *Handler, d *caddyfile.Dispenser) error {
 		return d.ArgErr()
 	}
 	l := translate.Line{Field: args[0], Sources: args[1:]}
+	if err := checkUserField(l); err != nil {
+		return d.WrapErr(err)
+	}
 	if _, err := translate.NewMapping([]translate.Line{l}); err != nil {
 		return d.Errf("user_field: %v", err)
 	}

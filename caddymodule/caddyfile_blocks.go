@@ -1,6 +1,7 @@
 package caddymodule
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strconv"
 	"strings"
@@ -19,9 +20,9 @@ func parseToken(h *Handler, d *caddyfile.Dispenser) error {
 	t := Token{Secret: v}
 	if kind == "token_sha256" {
 		t = Token{SHA256: v}
-		if len(v) != 64 || strings.Trim(strings.ToLower(v), "0123456789abcdef") != "" {
-			return d.Errf("token_sha256 must be 64 hex digits")
-		}
+	}
+	if err := adaptTokenRules(h.Tokens).check(t); err != nil {
+		return d.WrapErr(err)
 	}
 	for d.NextBlock(1) {
 		if d.Val() != "expires" {
@@ -30,37 +31,66 @@ func parseToken(h *Handler, d *caddyfile.Dispenser) error {
 		if t.Expires != "" {
 			return d.Errf("expires given twice")
 		}
-		exp, err := oneArg(d)
-		if err != nil {
+		if t.Expires, err = oneArg(d); err != nil {
 			return err
 		}
-		if _, err := time.Parse(time.RFC3339, exp); err != nil {
-			return d.Errf("expires must be an RFC 3339 time such as 2027-02-06T00:00:00Z: %q", exp)
-		}
-		t.Expires = exp
-	}
-	for _, old := range h.Tokens {
-		if (t.Secret != "" && old.Secret == t.Secret) || (t.SHA256 != "" && strings.EqualFold(old.SHA256, t.SHA256)) {
-			return d.Errf("duplicate %s", kind)
+		if _, err := parseExpiry(t.Expires); err != nil {
+			return d.WrapErr(err)
 		}
 	}
 	h.Tokens = append(h.Tokens, t)
 	return nil
 }
 
+// adaptRules are the token rules as the Caddyfile adapter applies them.
+type adaptRules struct{ *tokenRules }
+
+// adaptTokenRules returns the rules with the tokens parsed so far already
+// seen, so that a duplicate is found.
+func adaptTokenRules(earlier []Token) adaptRules {
+	r := adaptRules{newTokenRules(time.Now())}
+	for _, t := range earlier {
+		_ = r.check(t) // already checked when parsed
+	}
+	return r
+}
+
+// check applies the rules to what can be known of t before its
+// placeholders are expanded: a literal secret, a digest; then its expiry.
+func (r adaptRules) check(t Token) error {
+	var sum [sha256.Size]byte
+	var err error
+	switch {
+	case t.SHA256 != "":
+		sum, err = r.sha256(t.SHA256)
+	case !hasPlaceholder(t.Secret):
+		sum, err = r.secret(t.Secret)
+	}
+	if err != nil {
+		return err
+	}
+	if sum != ([sha256.Size]byte{}) {
+		if err := r.unique(sum); err != nil {
+			return err
+		}
+	}
+	_, err = r.expiry(t.Expires)
+	return err
+}
+
+// hasPlaceholder reports whether a value holds a runtime placeholder such
+// as {env.SCIM_TOKEN} or {file./run/secrets/token}, expanded only when the
+// config is loaded.
+func hasPlaceholder(v string) bool { return strings.Contains(v, "{") }
+
 // checkTokens refuses a configuration whose every token has expired,
 // naming the line of the last token.
 func (h *Handler) checkTokens(d *caddyfile.Dispenser, line int) error {
-	if len(h.Tokens) == 0 {
-		return nil
+	r := adaptTokenRules(h.Tokens)
+	if err := r.done(); err != nil {
+		return fmt.Errorf("%w, at %s:%d", err, d.File(), line)
 	}
-	for _, t := range h.Tokens {
-		exp, err := time.Parse(time.RFC3339, t.Expires)
-		if t.Expires == "" || err != nil || exp.After(time.Now()) {
-			return nil
-		}
-	}
-	return fmt.Errorf("every scim token has expired: add a new token, at %s:%d", d.File(), line)
+	return nil
 }
 
 func parseLegacy(h *Handler, d *caddyfile.Dispenser) error {

@@ -661,7 +661,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 				token same-secret-0123456789
 			}`,
 			line:    4,
-			wantMsg: "duplicate token",
+			wantMsg: "the token is a duplicate of an earlier one",
 		},
 		{
 			name: "duplicate token_sha256, differing in case",
@@ -670,7 +670,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 				token_sha256 ` + strings.ToUpper(testDigest) + `
 			}`,
 			line:    3,
-			wantMsg: "duplicate token_sha256",
+			wantMsg: "the token is a duplicate of an earlier one",
 		},
 		{
 			name: "token_sha256 too short",
@@ -678,7 +678,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 				token_sha256 ` + testDigest[:63] + `
 			}`,
 			line:    2,
-			wantMsg: "token_sha256 must be 64 hex digits",
+			wantMsg: "sha256 must be 64 hex digits",
 		},
 		{
 			name: "token_sha256 too long",
@@ -686,7 +686,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 				token_sha256 ` + testDigest + `0
 			}`,
 			line:    2,
-			wantMsg: "token_sha256 must be 64 hex digits",
+			wantMsg: "sha256 must be 64 hex digits",
 		},
 		{
 			name: "token_sha256 not hex",
@@ -694,7 +694,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 				token_sha256 ` + testDigest[:30] + "zz" + testDigest[32:] + `
 			}`,
 			line:    2,
-			wantMsg: "token_sha256 must be 64 hex digits",
+			wantMsg: "sha256 must be 64 hex digits",
 		},
 		{
 			name: "expires not RFC 3339",
@@ -748,7 +748,7 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 				}
 			}`,
 			line:    5, // the last token
-			wantMsg: "every scim token has expired",
+			wantMsg: "every configured token has expired: add a new one",
 		},
 		{
 			name: "roles with an argument",
@@ -941,6 +941,95 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 			}`,
 			line:    2,
 			wantMsg: "wrong argument count",
+		},
+		{
+			name: "token shorter than 16 characters",
+			input: `scim {
+				base_path /scim/v2
+				token short-secret
+			}`,
+			line:    3,
+			wantMsg: "the secret is shorter than 16 characters",
+		},
+		{
+			name: "token longer than 4096 characters",
+			input: `scim {
+				token ` + strings.Repeat("x", maxTokenLen+1) + `
+			}`,
+			line:    2,
+			wantMsg: "the secret is longer than 4096 characters",
+		},
+		{
+			name: "token beside its own digest",
+			input: `scim {
+				token_sha256 ` + sha256Hex("a-secret-0123456789") + `
+				token a-secret-0123456789
+			}`,
+			line:    3,
+			wantMsg: "the token is a duplicate of an earlier one",
+		},
+		{
+			name: "user_field targeting role",
+			input: `scim {
+				base_path /scim/v2
+				user_field role title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "role"`,
+		},
+		{
+			name: "user_field targeting status",
+			input: `scim {
+				base_path /scim/v2
+				user_field status title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "status"`,
+		},
+		{
+			name: "user_field targeting id",
+			input: `scim {
+				base_path /scim/v2
+				user_field id title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "id"`,
+		},
+		{
+			name: "user_field targeting groups",
+			input: `scim {
+				base_path /scim/v2
+				user_field groups title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "groups"`,
+		},
+		{
+			name: "user_field targeting created_at",
+			input: `scim {
+				base_path /scim/v2
+				user_field created_at title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "created_at"`,
+		},
+		{
+			name: "user_field targeting updated_at",
+			input: `scim {
+				base_path /scim/v2
+				user_field updated_at title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "updated_at"`,
+		},
+		{
+			name: "user_field targeting status.reason",
+			input: `scim {
+				base_path /scim/v2
+				user_field status.reason title
+			}`,
+			line:    3,
+			wantMsg: `user_field may not target "status.reason"`,
 		},
 		{
 			name: "user_field for the same Hector field twice",

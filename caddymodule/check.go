@@ -126,12 +126,20 @@ func (h *Handler) check(ctx context.Context, w io.Writer, n int, now time.Time) 
 	} else {
 		h.printTokens(w, auth, now)
 	}
-	if mapping, err := translate.NewMapping(h.UserFields); err != nil {
+	if err := checkUserFields(h.UserFields); err != nil {
+		fail("%v", err)
+	} else if mapping, err := translate.NewMapping(h.UserFields); err != nil {
 		fail("%v", err)
 	} else {
 		printMapping(w, mapping)
 	}
-	client, err := h.newClient(repl)
+	url, key, err := h.legacyTarget(repl)
+	if err != nil {
+		fail("%v", err)
+		return problems
+	}
+	defer h.releaseShared()
+	client, err := h.newClient(url, key)
 	if err != nil {
 		fail("%v", err)
 		return problems

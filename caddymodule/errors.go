@@ -3,7 +3,6 @@ package caddymodule
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"go.uber.org/zap"
 
@@ -31,7 +30,7 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, err error) 
 
 func writeSCIMError(w http.ResponseWriter, status int, scimType, detail string) int {
 	if rec, ok := w.(*recorder); ok {
-		rec.outcome = strings.TrimSpace(scimType + " " + detail)
+		rec.failed, rec.scimType, rec.detail = true, scimType, detail
 	}
 	body := map[string]any{
 		"schemas": []string{schema.ErrorURN},

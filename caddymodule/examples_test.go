@@ -126,6 +126,116 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+// adaptExample adapts an example Caddyfile as TestExamples does and
+// decodes the JSON config.
+func adaptExample(t *testing.T, file string) map[string]any {
+	t.Helper()
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setExampleEnv(t, body)
+	var cfg map[string]any
+	if err := json.Unmarshal(adaptCaddyfile(t, file, body), &cfg); err != nil {
+		t.Fatalf("decoding adapted config: %v", err)
+	}
+	return cfg
+}
+
+// scimServers returns the HTTP servers of a config that serve scim.
+func scimServers(cfg map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	servers, _ := dig(cfg, "apps", "http", "servers").(map[string]any)
+	for name, s := range servers {
+		if b, _ := json.Marshal(s); strings.Contains(string(b), `"handler":"scim"`) {
+			out[name] = s.(map[string]any)
+		}
+	}
+	return out
+}
+
+// dig walks nested JSON objects.
+func dig(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
+// TestExamplesAccessLog: every example server that serves scim turns on
+// Caddy's access log (it carries the SCIM fields of each request), and
+// every logger it writes to deletes the filter query parameter (user
+// names, emails) from the logged URI; the demo's simulator, whose
+// requests carry the API key, is left out of it.
+func TestExamplesAccessLog(t *testing.T) {
+	for _, file := range exampleCaddyfiles(t) {
+		t.Run(filepath.ToSlash(file), func(t *testing.T) {
+			cfg := adaptExample(t, file)
+			for name, srv := range scimServers(cfg) {
+				logs, ok := srv["logs"].(map[string]any)
+				if !ok {
+					t.Errorf("server %s: got no access log, want `log` on", name)
+					continue
+				}
+				var loggers []string
+				if n, ok := logs["default_logger_name"].(string); ok {
+					loggers = append(loggers, n)
+				}
+				byHost, _ := logs["logger_names"].(map[string]any)
+				for _, names := range byHost {
+					for _, n := range names.([]any) {
+						loggers = append(loggers, n.(string))
+					}
+				}
+				// The simulator's requests carry the API key, which Caddy
+				// does not redact.
+				if b, _ := json.Marshal(srv); strings.Contains(string(b), `"handler":"hector_sim"`) && !strings.Contains(string(b), `"log_skip":true`) {
+					t.Errorf("server %s: got the simulator's requests (X-Api-Key) in the access log, want log_skip", name)
+				}
+				if len(loggers) == 0 {
+					t.Errorf("server %s: got access logs to Caddy's default logger, want a `log` block deleting the filter", name)
+				}
+				for _, n := range loggers {
+					uri := dig(cfg, "logging", "logs", n, "encoder", "fields", "request>uri")
+					b, _ := json.Marshal(uri)
+					if !strings.Contains(string(b), `"filter":"query"`) || !strings.Contains(string(b), `{"parameter":"filter","type":"delete"}`) {
+						t.Errorf("server %s, logger %s: got request>uri filter %s, want the query filter deleting filter", name, n, b)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestExamplesBehindAProxy: the examples that sit behind a proxy or load
+// balancer (deploy/, multi-tenant/) tell Caddy its addresses with
+// trusted_proxies and take the client's address from the right-most
+// untrusted X-Forwarded-For entry (trusted_proxies_strict), so that a
+// client cannot steer the failure limit onto another address; and no
+// example trusts the forgeable left-most entry.
+func TestExamplesBehindAProxy(t *testing.T) {
+	for _, file := range exampleCaddyfiles(t) {
+		slash := filepath.ToSlash(file)
+		behind := strings.Contains(slash, "/deploy/") || strings.Contains(slash, "/multi-tenant/")
+		t.Run(slash, func(t *testing.T) {
+			for name, srv := range scimServers(adaptExample(t, file)) {
+				trusted := srv["trusted_proxies"] != nil
+				strict, _ := srv["trusted_proxies_strict"].(float64)
+				if behind && !trusted {
+					t.Errorf("server %s: got no trusted_proxies, want the proxy's ranges", name)
+				}
+				if trusted && strict == 0 {
+					t.Errorf("server %s: got trusted_proxies without trusted_proxies_strict, want strict", name)
+				}
+			}
+		})
+	}
+}
+
 // logFileRe finds `output file <path>` log outputs; $1 is the file name.
 var logFileRe = regexp.MustCompile(`output file \S*/([^/\s]+)`)
 

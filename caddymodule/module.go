@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
 	"github.com/hector-scim/hector-scim/translate/provision"
 	"github.com/hector-scim/hector-scim/translate/schema"
@@ -23,15 +24,13 @@ func init() {
 	caddy.RegisterModule(Handler{})
 }
 
-// Defaults of the handler's configuration.
+// Defaults of the handler's configuration. The legacy block's defaults
+// are legacyclient's (DefaultTimeout, DefaultRetries, DefaultRate,
+// DefaultMaxInFlight).
 const (
-	DefaultBasePath      = "/scim/v2"
-	DefaultMaxBody       = 1 << 20
-	DefaultDeadline      = 50 * time.Second
-	DefaultLegacyTimeout = 15 * time.Second
-	DefaultRetries       = 5
-	DefaultRate          = 40
-	DefaultMaxInFlight   = 16
+	DefaultBasePath = "/scim/v2"
+	DefaultMaxBody  = 1 << 20
+	DefaultDeadline = 50 * time.Second
 )
 
 // Handler serves a SCIM 2.0 endpoint (RFC 7643/7644) over Hector's legacy
@@ -76,24 +75,29 @@ type Handler struct {
 	// it would have been. For trying a mapping against production safely.
 	DryRun bool `json:"dry_run,omitempty"`
 	// AuthFailures is how many authentication failures one client address
-	// may make per AuthFailureWindow before it gets 429. Default: 10.
+	// may make per AuthFailureWindow before its wrong tokens get 429 with
+	// Retry-After instead of 401; a valid token is always served. The
+	// address is Caddy's client IP (see trusted_proxies). Default: 10.
 	AuthFailures int `json:"auth_failures,omitempty"`
 	// AuthFailureWindow is the window of AuthFailures. Default: 1m.
 	AuthFailureWindow caddy.Duration `json:"auth_failure_window,omitempty"`
-	// LogPersonalData puts the values of personal fields (names, emails,
-	// …) in audit lines at info level; without it they appear only when
-	// the audit logger is at debug level.
+	// LogPersonalData puts personal values (names, emails, …) on log lines
+	// at info level: the values in audit lines, the bodies of dry-run
+	// writes, and the filter and full error detail on the access log
+	// line. Without it, audit values and dry-run bodies appear only when
+	// the logger is at debug level, and the access line carries neither.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
 
 	at       string // where the Caddyfile block is, for errors
 	logger   *zap.Logger
 	metrics  *metrics
-	throttle *failureLimiter
+	throttle *failureLimiter      // shared across reloads
+	limits   *legacyclient.Limits // shared across reloads
+	poolKeys []any                // the keys of shared this handler holds
 	auth     *authenticator
 	service  *provision.Service
 	users    handlerFunc // GET and POST /Users
 	groups   handlerFunc // GET and POST /Groups
-	stop     chan struct{}
 }
 
 // Token is one accepted bearer token: the secret itself (a placeholder such
@@ -117,10 +121,12 @@ type Legacy struct {
 	APIKey string `json:"api_key,omitempty"`
 	// Timeout bounds each attempt of a Hector call. Default: 15s.
 	Timeout caddy.Duration `json:"timeout,omitempty"`
-	// Retries is how many times a failed call is retried. Default: 5.
+	// Retries is how many times a failed call is retried; 0 means never.
+	// Default: 5.
 	Retries *int `json:"retries,omitempty"`
 	// Rate is the client-side limit in requests a second to Hector; 0 means
-	// no limit. Default: 40.
+	// no limit. Default: 40. The limit (with MaxInFlight) is shared by
+	// every scim handler of the same tenant and URL, across reloads.
 	Rate *float64 `json:"rate,omitempty"`
 	// MaxInFlight caps concurrent requests to Hector. Default: 16.
 	MaxInFlight int `json:"max_in_flight,omitempty"`
@@ -143,7 +149,9 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 }
 
 // Provision sets defaults, expands placeholders, hashes the tokens and
-// compiles the field mapping. It makes no network call.
+// compiles the field mapping. It makes no network call: the check of the
+// configured roles against Hector waits for the configuration to start.
+// State that must outlive a reload comes from the shared pool.
 func (h *Handler) Provision(ctx caddy.Context) error {
 	h.logger = ctx.Logger()
 	if h.Tenant != "" {
@@ -159,8 +167,10 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.auth = auth
 	auth.exportExpiries(h.metrics.tokenExpiry.MustCurryWith(prometheus.Labels{"tenant": h.Tenant}))
 	h.warnLiteralSecrets()
-	h.throttle = newFailureLimiter(h.AuthFailures, time.Duration(h.AuthFailureWindow), time.Now)
-	client, err := h.newClient(repl)
+	if err := checkUserFields(h.UserFields); err != nil {
+		return err
+	}
+	client, url, err := h.provisionLegacy(repl)
 	if err != nil {
 		return err
 	}
@@ -180,10 +190,26 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	h.users = h.collection(schema.User, h.service.CreateUser, h.listUsers)
 	h.groups = h.collection(schema.Group, h.service.CreateGroup, h.service.ListGroups)
-	h.stop = make(chan struct{})
-	go h.auth.warnExpiries(h.logger, h.stop)
-	go h.checkRoles(client, h.stop)
+	go h.auth.warnExpiries(ctx.Context, h.logger)
+	if err := h.startRoleCheck(ctx, client, url); err != nil {
+		return err
+	}
+	markProvisioned(h)
 	return nil
+}
+
+// provisionLegacy builds the Hector client and takes the shared
+// authentication-failure buckets of the tenant and Hector URL.
+func (h *Handler) provisionLegacy(repl *caddy.Replacer) (*legacyclient.Client, string, error) {
+	url, key, err := h.legacyTarget(repl)
+	if err != nil {
+		return nil, "", err
+	}
+	if h.throttle, err = h.sharedThrottle(url); err != nil {
+		return nil, "", err
+	}
+	client, err := h.newClient(url, key)
+	return client, url, err
 }
 
 func (h *Handler) setDefaults() {
@@ -242,14 +268,12 @@ func (h *Handler) Validate() error {
 	return nil
 }
 
-// Cleanup stops the token-expiry warnings. It is safe after a failed
-// Provision.
+// Cleanup gives back the shared state this handler used; the last user
+// of a key frees it. (The token-expiry warnings and the role check end
+// with the configuration's context.) It is safe after a failed Provision.
 func (h *Handler) Cleanup() error {
-	if h.stop != nil {
-		close(h.stop)
-		h.stop = nil
-	}
-	return nil
+	markCleanedUp(h)
+	return h.releaseShared()
 }
 
 // Interface guards.

@@ -3,43 +3,99 @@ package caddymodule
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/modules/caddyevents"
 	"go.uber.org/zap"
 )
 
-// roleCheckDelay lets `caddy validate` (which provisions and cleans up at
-// once) finish before the start-up role check makes any network call.
-const roleCheckDelay = time.Second
+// roleCheckTimeout bounds the start-up role check.
+const roleCheckTimeout = 30 * time.Second
 
 // rolesLister is what the start-up check needs of the legacy client.
 type rolesLister interface {
 	Roles(ctx context.Context) ([]string, error)
 }
 
-// checkRoles compares the configured role names with Hector's GET /roles,
-// in the background after start-up, and logs an error for each role
-// Hector does not know. It gives up when stop is closed.
-func (h *Handler) checkRoles(client rolesLister, stop <-chan struct{}) {
+// roleCheck remembers whether the configured roles of a tenant and Hector
+// URL were checked against Hector, so that a reload keeping them does not
+// check them again. It is shared through the pool (rolesKey).
+type roleCheck struct {
+	mu      sync.Mutex
+	running bool
+	done    bool
+}
+
+// claim reports whether the caller should run the check: nobody has run it
+// to its end, and nobody is running it.
+func (c *roleCheck) claim() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done || c.running {
+		return false
+	}
+	c.running = true
+	return true
+}
+
+// finish ends a claimed run; a run that did not get Hector's roles
+// (Hector unreachable, or the configuration unloaded first) leaves the
+// check to the next configuration.
+func (c *roleCheck) finish(done bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.running, c.done = false, done
+}
+
+// startRoleCheck arranges for the configured roles to be checked against
+// Hector once the configuration has started (Caddy's "started" event, which
+// `caddy validate` never emits), once per tenant, Hector URL and set of
+// roles. Outside a running configuration (no events app: tests), it runs
+// at once. The check ends when ctx does.
+func (h *Handler) startRoleCheck(ctx caddy.Context, client rolesLister, url string) error {
 	names := h.configuredRoles()
 	if len(names) == 0 {
+		return nil
+	}
+	rc, err := loadShared(h, newRolesKey(h.Tenant, url, names), func() (*roleCheck, error) { return new(roleCheck), nil })
+	if err != nil {
+		return err
+	}
+	cfgCtx := ctx.Context // cancelled when the configuration unloads
+	run := func() { go h.checkRoles(cfgCtx, client, rc, names) }
+	app, err := ctx.AppIfConfigured("events")
+	if err != nil {
+		run()
+		return nil
+	}
+	return app.(*caddyevents.App).On("started", eventFunc(func(context.Context, caddy.Event) error {
+		run()
+		return nil
+	}))
+}
+
+// eventFunc is a caddyevents.Handler made of a function.
+type eventFunc func(context.Context, caddy.Event) error
+
+// Handle implements caddyevents.Handler.
+func (f eventFunc) Handle(ctx context.Context, e caddy.Event) error { return f(ctx, e) }
+
+// checkRoles compares the configured role names with Hector's GET /roles
+// and logs an error for each role Hector does not know, unless another
+// configuration did so already. It gives up when ctx is done.
+func (h *Handler) checkRoles(ctx context.Context, client rolesLister, rc *roleCheck, names []string) {
+	if !rc.claim() {
 		return
 	}
-	select {
-	case <-stop:
-		return
-	case <-time.After(roleCheckDelay):
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	callCtx, cancel := context.WithTimeout(ctx, roleCheckTimeout)
 	defer cancel()
-	go func() {
-		select {
-		case <-stop:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	known, err := client.Roles(ctx)
+	known, err := client.Roles(callCtx)
+	rc.finish(err == nil)
+	if err != nil && ctx.Err() != nil {
+		return // the configuration was unloaded: the next one checks
+	}
 	if err != nil {
 		h.logger.Error("could not check the configured roles against Hector's GET /roles", zap.Error(err))
 		return
@@ -64,3 +120,6 @@ func (h *Handler) configuredRoles() []string {
 	}
 	return names
 }
+
+// Interface guard.
+var _ caddyevents.Handler = eventFunc(nil)

@@ -29,14 +29,16 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 	r = r.WithContext(ctx)
 	rw := &recorder{ResponseWriter: w}
 	status := h.serve(rw, r, segs)
-	h.record(r, segs, status, rw.outcome, calls.Load(), time.Since(start))
+	h.record(r, segs, status, rw, calls.Load(), time.Since(start))
 	return nil
 }
 
-// record writes the request's log line and metrics: resource, operation,
-// SCIM id, Hector calls made, duration and outcome. Query strings (which
-// hold user names in filters) are not logged.
-func (h *Handler) record(r *http.Request, segs []string, status int, outcome string, calls int64, d time.Duration) {
+// record counts the request in the metrics and puts its SCIM fields on
+// Caddy's access log line (caddyhttp.ExtraLogFields): resource,
+// operation, SCIM id, Hector calls made and outcome. The access line has
+// the status and duration already. Personal values (the filter, an error
+// detail that may quote the request) go on it only with log_personal_data.
+func (h *Handler) record(r *http.Request, segs []string, status int, rw *recorder, calls int64, d time.Duration) {
 	resource, id := "", ""
 	if len(segs) > 0 {
 		resource = strings.ToLower(segs[0])
@@ -49,19 +51,42 @@ func (h *Handler) record(r *http.Request, segs []string, status int, outcome str
 	}
 	h.metrics.requests.WithLabelValues(h.Tenant, resource, r.Method, strconv.Itoa(status)).Inc()
 	h.metrics.duration.WithLabelValues(h.Tenant, resource, r.Method).Observe(d.Seconds())
-	if outcome == "" {
-		outcome = "ok"
+	extra, ok := r.Context().Value(caddyhttp.ExtraLogFieldsCtxKey).(*caddyhttp.ExtraLogFields)
+	if !ok {
+		return
 	}
-	h.logger.Info("scim request",
-		zap.String("resource", resource), zap.String("operation", r.Method), zap.String("scim_id", id),
-		zap.Int("status", status), zap.Int64("hector_calls", calls), zap.Duration("duration", d),
-		zap.String("outcome", outcome))
+	if h.Tenant != "" {
+		extra.Set(zap.String("tenant", h.Tenant))
+	}
+	extra.Set(zap.String("resource", resource))
+	extra.Set(zap.String("operation", r.Method))
+	extra.Set(zap.String("scim_id", id))
+	extra.Set(zap.Int64("hector_calls", calls))
+	extra.Set(zap.String("outcome", rw.outcome(h.LogPersonalData)))
+	if f := r.URL.Query().Get("filter"); f != "" && h.LogPersonalData {
+		extra.Set(zap.String("filter", f))
+	}
 }
 
 // recorder remembers the SCIM error an answer carried, for the log line.
 type recorder struct {
 	http.ResponseWriter
-	outcome string
+	scimType, detail string
+	failed           bool
+}
+
+// outcome sums up the answer for the access log: "ok", or the error's
+// scimType, or, for an error without one, its detail (such details quote
+// no request value: "User \"42\" not found", "Hector is unreachable; retry
+// later"). With personal, an error's full detail.
+func (r *recorder) outcome(personal bool) string {
+	switch {
+	case !r.failed:
+		return "ok"
+	case personal, r.scimType == "":
+		return strings.TrimSpace(r.scimType + " " + r.detail)
+	}
+	return r.scimType
 }
 
 // Unwrap lets http.ResponseController reach the underlying writer.
@@ -195,18 +220,21 @@ func (h *Handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 	return body, nil
 }
 
-// authenticate checks the bearer token. An address past its limit of
-// failures gets 429 without its token being checked.
+// authenticate checks the bearer token. A valid token is served whatever
+// its address's failures. A wrong one is 401, the same for an unknown and
+// an expired token (so that the holder of a leaked old token does not learn
+// it was real), or 429 with Retry-After once its address is past its limit
+// of failures.
 func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, bool) {
+	res, idx := h.auth.check(r)
+	if res == authOK {
+		return 0, true
+	}
 	addr := clientAddr(r)
 	if blocked, wait := h.throttle.blocked(addr); blocked {
 		h.metrics.authFailures.WithLabelValues(h.Tenant, "throttled").Inc()
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
 		return writeSCIMError(w, http.StatusTooManyRequests, "", "too many authentication failures from this address; retry later"), false
-	}
-	res, idx := h.auth.check(r)
-	if res == authOK {
-		return 0, true
 	}
 	h.throttle.fail(addr)
 	switch res {
@@ -216,8 +244,8 @@ func (h *Handler) authenticate(w http.ResponseWriter, r *http.Request) (int, boo
 	case authExpired:
 		h.metrics.authFailures.WithLabelValues(h.Tenant, "expired").Inc()
 		h.logger.Warn("expired scim token presented", zap.Int("token", idx))
-		return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token has expired"), false
+	default:
+		h.metrics.authFailures.WithLabelValues(h.Tenant, "invalid").Inc()
 	}
-	h.metrics.authFailures.WithLabelValues(h.Tenant, "invalid").Inc()
 	return writeSCIMError(w, http.StatusUnauthorized, "", "the bearer token is not valid"), false
 }

@@ -19,9 +19,13 @@ const (
 )
 
 // failureLimiter slows down repeated authentication failures from one
-// client address: past the limit, that address gets 429 with Retry-After,
-// and its tokens are not even checked, until the bucket refills. Other
-// addresses are not affected.
+// client address: past the limit, a wrong token from that address gets 429
+// with Retry-After instead of 401 until the bucket refills. A valid token
+// is served whatever its address's failures (Entra sends from addresses
+// shared by every tenant, and behind a load balancer without
+// trusted_proxies every client is one address). Other addresses are not
+// affected. One failureLimiter is shared by the handlers of a tenant and
+// Hector URL, across reloads.
 type failureLimiter struct {
 	mu      sync.Mutex
 	buckets map[string]*rate.Limiter
@@ -80,8 +84,22 @@ func (f *failureLimiter) prune() {
 	}
 }
 
-// clientAddr is the client's IP as Caddy determined it (trusted proxies
-// honoured), else the connection's remote address.
+// sharedThrottle returns the failure buckets of the tenant and Hector URL,
+// kept across reloads.
+func (h *Handler) sharedThrottle(url string) (*failureLimiter, error) {
+	window := time.Duration(h.AuthFailureWindow)
+	k := failuresKey{tenant: h.Tenant, url: url, failures: h.AuthFailures, window: window}
+	return loadShared(h, k, func() (*failureLimiter, error) {
+		return newFailureLimiter(h.AuthFailures, window, time.Now), nil
+	})
+}
+
+// clientAddr is the client's IP as Caddy's server determined it
+// (caddyhttp.ClientIPVarKey): the connection's address, or, from a trusted
+// proxy (trusted_proxies), the address its client IP headers give: the
+// left-most by default, which the client can forge, or the right-most
+// untrusted one with trusted_proxies_strict. Outside a Caddy server (no
+// such variable), it is the connection's address.
 func clientAddr(r *http.Request) string {
 	if ip, ok := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string); ok && ip != "" {
 		return ip

@@ -67,12 +67,25 @@ type env struct {
 
 // options tune a test environment.
 type options struct {
-	sim   hectorsim.Options
-	scim  string // extra lines inside the scim block
-	debug bool   // debug logging
-	rate  string // the legacy client's rate; default 0 (no client-side limit)
-	admin bool   // enable the admin endpoint (for reloads)
+	sim       hectorsim.Options
+	scim      string // extra lines inside the scim block
+	debug     bool   // debug logging
+	rate      string // the legacy client's rate; default 0 (no client-side limit)
+	admin     bool   // enable the admin endpoint (for reloads)
+	accessLog bool   // Caddy's access log, as the templates configure it
+	servers   string // lines of the global servers options (trusted_proxies)
 }
+
+// accessLog is the site's `log` block of the root Caddyfile template and
+// the examples (caddymodule's TestExamplesAccessLog checks them): Caddy's
+// access log, without the filter query parameter.
+const accessLog = `log {
+		format filter {
+			request>uri query {
+				delete filter
+			}
+		}
+	}`
 
 // start runs the simulator in-process and the binary with a Caddyfile whose
 // scim block points at it.
@@ -118,13 +131,22 @@ func sidecarCaddyfile(o options, port int, simURL, admin string) string {
 	if admin != "" {
 		adminLine = "admin " + admin
 	}
+	site, servers := "", ""
+	if o.accessLog {
+		site = accessLog
+	}
+	if o.servers != "" {
+		servers = "servers {\n\t\t" + o.servers + "\n\t}"
+	}
 	return fmt.Sprintf(`{
 	%s
 	persist_config off
 	default_bind 127.0.0.1
 	%s
+	%s
 }
 http://127.0.0.1:%d {
+	%s
 	handle /metrics {
 		metrics
 	}
@@ -141,7 +163,33 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, adminLine, logOption(o.debug), port, simURL, rateOption(o.rate), o.scim)
+`, adminLine, logOption(o.debug), servers, port, site, simURL, rateOption(o.rate), o.scim)
+}
+
+// reload rewrites the Caddyfile with o and has the running process load
+// it through its admin endpoint (`hector-scim reload`).
+func (e *env) reload(o options) {
+	e.t.Helper()
+	if err := os.WriteFile(e.path, []byte(sidecarCaddyfile(o, e.port, e.simURL, e.admin)), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+	reload := exec.Command(binary, "reload", "--config", e.path, "--adapter", "caddyfile", "--address", e.admin)
+	reload.Env = append(os.Environ(), "E2E_SCIM_TOKEN="+Token, "E2E_HECTOR_KEY="+APIKey, "HOME="+e.t.TempDir())
+	if out, err := reload.CombinedOutput(); err != nil {
+		e.t.Fatalf("reload: %v\n%s", err, out)
+	}
+}
+
+// logLines returns the process's JSON log lines whose message is msg, each
+// decoded.
+func (e *env) logLines(msg string) []gjson.Result {
+	var out []gjson.Result
+	for _, line := range strings.Split(e.logs(), "\n") {
+		if l := gjson.Parse(line); l.Get("msg").String() == msg {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // proc is one running hector-scim process.

@@ -73,33 +73,110 @@ func TestHectorDownThenBack(t *testing.T) {
 }
 
 // TestAuthFailuresAreSlowedDown: repeated bad tokens from one address get
-// 429 past the limit, even with a good token then, and the limit is per
-// address: a client arriving through another address is not affected.
+// 429 past the limit, but a valid token from that address is still
+// served; the limit is per address: a client arriving through another
+// address is not affected. An expired token gets the very answer an
+// unknown one gets.
 func TestAuthFailuresAreSlowedDown(t *testing.T) {
-	e := start(t, options{scim: "auth_failure_limit 5 1m"})
-	for i := range 5 {
+	const expired = "expired-e2e-token-0123456789"
+	e := start(t, options{scim: "auth_failure_limit 5 1m\n\t\t\ttoken " + expired + " {\n\t\t\t\texpires 2020-01-01T00:00:00Z\n\t\t\t}"})
+	unknown := e.doAuth("GET", "/Users", nil, "Bearer unknown-0123456789")
+	old := e.doAuth("GET", "/Users", nil, "Bearer "+expired)
+	if old.status != http.StatusUnauthorized || string(old.body) != string(unknown.body) ||
+		old.header.Get("WWW-Authenticate") != unknown.header.Get("WWW-Authenticate") {
+		t.Errorf("expired token: got %d %s (%q), want the answer to an unknown token: %d %s (%q)",
+			old.status, old.body, old.header.Get("WWW-Authenticate"), unknown.status, unknown.body, unknown.header.Get("WWW-Authenticate"))
+	}
+	for i := range 3 {
 		r := e.doAuth("GET", "/Users", nil, "Bearer guess-"+strconv.Itoa(i))
 		if r.status != http.StatusUnauthorized {
-			t.Fatalf("failure %d: got %d, want 401", i+1, r.status)
+			t.Fatalf("failure %d: got %d, want 401", i+3, r.status)
 		}
 	}
-	for _, auth := range []string{"Bearer guess-6", "Bearer " + Token} {
-		r := e.doAuth("GET", "/Users", nil, auth)
-		if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" || r.get("status").String() != "429" {
-			t.Errorf("past the limit: got %d %s (Retry-After %q), want 429 with Retry-After", r.status, r.body, r.header.Get("Retry-After"))
+	for _, step := range []struct {
+		auth string
+		want int
+	}{
+		{"Bearer guess-6", http.StatusTooManyRequests},
+		{"Bearer " + Token, http.StatusOK},
+		{"Bearer " + expired, http.StatusTooManyRequests},
+		{"Bearer " + Token, http.StatusOK},
+	} {
+		r := e.doAuth("GET", "/Users", nil, step.auth)
+		if r.status != step.want {
+			t.Errorf("past the limit, %.12s…: got %d %s, want %d", step.auth, r.status, r.body, step.want)
+		}
+		if r.status == http.StatusTooManyRequests && (r.header.Get("Retry-After") == "" || r.get("status").String() != "429") {
+			t.Errorf("past the limit: got %s (Retry-After %q), want a SCIM error with Retry-After", r.body, r.header.Get("Retry-After"))
 		}
 	}
 	// Another client address: 127.0.0.2 is loopback too.
 	c := &http.Client{Transport: &http.Transport{DialContext: dialFrom("127.0.0.2")}}
 	req, _ := http.NewRequest("GET", e.base+"/Users", nil)
-	req.Header.Set("Authorization", "Bearer "+Token)
+	req.Header.Set("Authorization", "Bearer guess-7")
 	res, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Errorf("another address: got %d, want 200", res.StatusCode)
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("another address: got %d, want 401", res.StatusCode)
+	}
+	m := e.metrics()
+	for _, want := range []string{
+		`hector_scim_auth_failures_total{reason="expired",tenant=""} 1`,
+		`hector_scim_auth_failures_total{reason="invalid",tenant=""} 5`,
+		`hector_scim_auth_failures_total{reason="throttled",tenant=""} 2`,
+	} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+}
+
+// TestForgedForwardedFor: behind a trusted proxy, with
+// trusted_proxies_strict (as the deployment examples set it), the failure
+// limit applies to the address the proxy saw, the right-most
+// X-Forwarded-For entry: a client that forges a left-most entry cannot
+// steer the limit onto another address, nor escape it.
+func TestForgedForwardedFor(t *testing.T) {
+	e := start(t, options{
+		scim:    "auth_failure_limit 3 1m",
+		servers: "trusted_proxies static 127.0.0.1/32\n\t\ttrusted_proxies_strict",
+	})
+	const attacker, victim = "203.0.113.9", "198.51.100.7"
+	// What the proxy (127.0.0.1) forwards: the client's own header, with
+	// the address it saw appended.
+	via := func(xff, auth string) int {
+		req, _ := http.NewRequest("GET", e.base+"/Users", nil)
+		req.Header.Set("X-Forwarded-For", xff)
+		req.Header.Set("Authorization", auth)
+		res, err := e.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := range 4 {
+		// The attacker claims to be the victim, each time a new address too.
+		forged := victim + ", 10.9.9." + strconv.Itoa(i) + ", " + attacker
+		want := http.StatusUnauthorized
+		if i == 3 {
+			want = http.StatusTooManyRequests
+		}
+		if got := via(forged, "Bearer guess-"+strconv.Itoa(i)); got != want {
+			t.Errorf("attacker's try %d: got %d, want %d", i+1, got, want)
+		}
+	}
+	if got := via(victim, "Bearer typo-0123456789"); got != http.StatusUnauthorized {
+		t.Errorf("the victim's own wrong token: got %d, want 401: the attacker's failures must not count against it", got)
+	}
+	if got := via(victim, "Bearer "+Token); got != http.StatusOK {
+		t.Errorf("the victim's token: got %d, want 200", got)
+	}
+	if got := via(attacker, "Bearer "+Token); got != http.StatusOK {
+		t.Errorf("a valid token from the address past its limit: got %d, want 200", got)
 	}
 }
 

@@ -3,11 +3,10 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestReloadUnderLoad edits the Caddyfile (a second token, a mapping line,
@@ -48,14 +47,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	}
 
 	o.scim = guideRoles + "\n\t\t\ttoken " + rotated + "\n\t\t\tuser_field locale locale\n\t\t\toverwrite_roles"
-	if err := os.WriteFile(e.path, []byte(sidecarCaddyfile(o, e.port, e.simURL, e.admin)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	reload := exec.Command(binary, "reload", "--config", e.path, "--adapter", "caddyfile", "--address", e.admin)
-	reload.Env = append(os.Environ(), "E2E_SCIM_TOKEN="+Token, "E2E_HECTOR_KEY="+APIKey, "HOME="+t.TempDir())
-	if out, err := reload.CombinedOutput(); err != nil {
-		t.Fatalf("reload: %v\n%s", err, out)
-	}
+	e.reload(o)
 	close(stop)
 	wg.Wait()
 	t.Logf("%d requests sent across the reload, %d failed", sent.Load(), failures.Load())
@@ -72,4 +64,42 @@ func TestReloadUnderLoad(t *testing.T) {
 	// The new mapping line: locale now comes from SCIM locale first.
 	e.must(http.StatusOK, e.do("PATCH", "/Users/"+uid, patch(`{"op":"replace","value":{"preferredLanguage":"en-CA","locale":"fr-FR"}}`)))
 	e.expectFields(uid, map[string]string{"locale": "fr-FR"})
+}
+
+// TestReloadKeepsSharedState: state that must outlive a reload does. An
+// address past its limit of token failures is still past it after a
+// reload, and the roles, checked against Hector when the sidecar started,
+// are not checked again by a reload that keeps them.
+func TestReloadKeepsSharedState(t *testing.T) {
+	o := options{admin: true, scim: guideRoles + "\n\t\t\tauth_failure_limit 3 1m"}
+	e := start(t, o)
+	const checked = "configured roles checked against Hector"
+	if !e.waitLog(checked) {
+		t.Fatalf("no %q line at start-up", checked)
+	}
+	for i := range 3 {
+		if r := e.doAuth("GET", "/Users", nil, fmt.Sprintf("Bearer guess-%d-0123456789", i)); r.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: got %d, want 401", i+1, r.status)
+		}
+	}
+	if r := e.doAuth("GET", "/Users", nil, "Bearer guess-3-0123456789"); r.status != http.StatusTooManyRequests {
+		t.Fatalf("past the limit: got %d, want 429", r.status)
+	}
+
+	o.scim += "\n\t\t\tuser_field locale locale" // a change, so that Caddy reloads
+	e.reload(o)
+
+	r := e.doAuth("GET", "/Users", nil, "Bearer guess-4-0123456789")
+	if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" {
+		t.Errorf("after the reload: got %d (Retry-After %q), want 429 with Retry-After: the address is still past its limit", r.status, r.header.Get("Retry-After"))
+	}
+	e.must(http.StatusOK, e.do("GET", "/Users", nil))
+	// The old code checked the roles again a second after each load.
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if n := len(e.logLines(checked)); n != 1 {
+			t.Fatalf("got %d %q lines after the reload, want the 1 of the start-up", n, checked)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

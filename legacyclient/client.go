@@ -18,20 +18,18 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"go.uber.org/zap"
-	"golang.org/x/time/rate"
 )
 
 // Client calls Hector. It is safe for concurrent use; create it once with
 // New and share it.
 type Client struct {
-	cfg     settings
-	base    string // BaseURL without its trailing slash
-	key     string
-	rt      http.RoundTripper
-	limiter *rate.Limiter // nil: no client-side limit
-	sem     chan struct{}
-	log     *zap.Logger
-	rlog    retryablehttp.LeveledLogger
+	cfg    settings
+	base   string // BaseURL without its trailing slash
+	key    string
+	rt     http.RoundTripper
+	limits *Limits
+	log    *zap.Logger
+	rlog   retryablehttp.LeveledLogger
 }
 
 // New validates cfg and returns a Client. It does no network I/O.
@@ -41,22 +39,19 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("legacyclient: %w", err)
 	}
 	c := &Client{
-		cfg:  s,
-		base: strings.TrimRight(s.base.String(), "/"),
-		key:  s.APIKey,
-		sem:  make(chan struct{}, s.MaxInFlight),
-		log:  s.Logger,
+		cfg:    s,
+		base:   strings.TrimRight(s.base.String(), "/"),
+		key:    s.APIKey,
+		limits: s.limits,
+		log:    s.Logger,
 	}
 	switch {
 	case s.HTTPClient == nil:
-		c.rt = defaultTransport(s.MaxInFlight)
+		c.rt = defaultTransport(s.limits.MaxInFlight())
 	case s.HTTPClient.Transport == nil:
 		c.rt = http.DefaultTransport
 	default:
 		c.rt = s.HTTPClient.Transport
-	}
-	if s.Rate > 0 {
-		c.limiter = rate.NewLimiter(rate.Limit(s.Rate), s.Burst)
 	}
 	if cfg.Logger != nil {
 		// Without a Logger, go-retryablehttp gets none either (not its

@@ -29,7 +29,9 @@ func TestNew(t *testing.T) {
 		{"negative in flight", Config{BaseURL: "http://h", MaxInFlight: -1}, "max_in_flight"},
 		{"negative wait", Config{BaseURL: "http://h", RetryWaitMin: -1}, "retry_wait"},
 		{"max below min", Config{BaseURL: "http://h", RetryWaitMin: time.Second, RetryWaitMax: time.Millisecond}, "retry_wait_max"},
-		{"negative retries is allowed", Config{BaseURL: "http://h", Retries: -1}, ""},
+		{"negative retries", Config{BaseURL: "http://h", Retries: new(-1)}, "retries"},
+		{"zero retries", Config{BaseURL: "http://h", Retries: new(0)}, ""},
+		{"shared limits beside a rate", Config{BaseURL: "http://h", Limits: &Limits{sem: make(chan struct{}, 1)}, Rate: 3}, "limits"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,31 +47,58 @@ func TestNew(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
+	// resolved is what resolve makes of a Config, in comparable form.
+	type resolved struct {
+		timeout, waitMin, waitMax time.Duration
+		retries                   int
+		rate                      float64 // 0: no limiter
+		burst, maxInFlight        int
+	}
+	shared, err := NewLimits(12.5, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		cfg  Config
-		want settings
+		want resolved
 	}{
-		{"zero", Config{}, settings{Config: Config{
-			Timeout: 15 * time.Second, Retries: 5, RetryWaitMin: 200 * time.Millisecond,
-			RetryWaitMax: 5 * time.Second, Burst: 1, MaxInFlight: 16,
-		}}},
-		{"negative retries mean none", Config{Retries: -3, Rate: 40}, settings{Config: Config{
-			Timeout: 15 * time.Second, Retries: 0, RetryWaitMin: 200 * time.Millisecond,
-			RetryWaitMax: 5 * time.Second, Rate: 40, Burst: 40, MaxInFlight: 16,
-		}}},
-		{"min above default max", Config{RetryWaitMin: 10 * time.Second, Rate: 0.5}, settings{Config: Config{
-			Timeout: 15 * time.Second, Retries: 5, RetryWaitMin: 10 * time.Second,
-			RetryWaitMax: 10 * time.Second, Rate: 0.5, Burst: 1, MaxInFlight: 16,
-		}}},
+		{"zero", Config{}, resolved{
+			timeout: 15 * time.Second, retries: 5, waitMin: 200 * time.Millisecond,
+			waitMax: 5 * time.Second, maxInFlight: 16,
+		}},
+		{"zero retries mean none", Config{Retries: new(0), Rate: 40}, resolved{
+			timeout: 15 * time.Second, retries: 0, waitMin: 200 * time.Millisecond,
+			waitMax: 5 * time.Second, rate: 40, burst: 40, maxInFlight: 16,
+		}},
+		{"min above default max", Config{RetryWaitMin: 10 * time.Second, Rate: 0.5}, resolved{
+			timeout: 15 * time.Second, retries: 5, waitMin: 10 * time.Second,
+			waitMax: 10 * time.Second, rate: 0.5, burst: 1, maxInFlight: 16,
+		}},
+		{"shared limits", Config{Limits: shared, Retries: new(2)}, resolved{
+			timeout: 15 * time.Second, retries: 2, waitMin: 200 * time.Millisecond,
+			waitMax: 5 * time.Second, rate: 12.5, burst: 12, maxInFlight: 4,
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := settings{Config: tt.cfg}
-			got.applyDefaults()
-			got.Logger = nil
-			if got.Config != tt.want.Config {
-				t.Fatalf("got %+v, want %+v", got.Config, tt.want.Config)
+			tt.cfg.BaseURL = "http://h.example/api/v1"
+			s, err := resolve(tt.cfg)
+			if err != nil {
+				t.Fatalf("resolve: got error %v, want none", err)
+			}
+			got := resolved{
+				timeout: s.Timeout, waitMin: s.RetryWaitMin, waitMax: s.RetryWaitMax,
+				retries: s.retries, maxInFlight: s.limits.MaxInFlight(),
+			}
+			if l := s.limits.limiter; l != nil {
+				got.rate, got.burst = float64(l.Limit()), l.Burst()
+			}
+			if got != tt.want {
+				t.Fatalf("got %+v, want %+v", got, tt.want)
+			}
+			if tt.cfg.Limits != nil && s.limits != tt.cfg.Limits {
+				t.Errorf("got limits of its own, want the shared ones")
 			}
 		})
 	}

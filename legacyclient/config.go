@@ -12,7 +12,8 @@ import (
 	"go.uber.org/zap"
 )
 
-// Defaults applied by New to zero Config fields.
+// Defaults applied by New to zero (or nil) Config fields, and by
+// NewLimits.
 const (
 	DefaultTimeout      = 15 * time.Second
 	DefaultRetries      = 5
@@ -20,6 +21,13 @@ const (
 	DefaultRetryWaitMax = 5 * time.Second
 	DefaultMaxInFlight  = 16
 )
+
+// DefaultRate is the client-side rate limit, in requests a second, for a
+// caller whose user named none: under the simulator's 50 a second per
+// API key (hector-legacy-api.md), so that the sidecar does not cause Hector's 429s. New
+// applies no rate limit to a zero Config.Rate; a caller passes DefaultRate
+// (to NewLimits or in Config.Rate) when it wants this one.
+const DefaultRate = 40
 
 // Config configures a Client. The zero value of every field but BaseURL and
 // APIKey selects its default.
@@ -34,9 +42,9 @@ type Config struct {
 	// Timeout bounds one HTTP attempt (headers and body), not the whole
 	// call: the caller's context does that. Default 15s.
 	Timeout time.Duration
-	// Retries is the number of attempts after the first one. 0 selects the
-	// default, 5; a negative value means no retry at all.
-	Retries int
+	// Retries is the number of attempts after the first one: nil selects
+	// DefaultRetries (5), 0 means no retry at all.
+	Retries *int
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
 	// attempts. Defaults 200ms and 5s. A Retry-After from Hector overrides
 	// the backoff, whatever its length, unless waiting would pass the
@@ -49,6 +57,10 @@ type Config struct {
 	Burst int
 	// MaxInFlight caps the requests to Hector in flight at once. Default 16.
 	MaxInFlight int
+	// Limits, when not nil, are limits shared with other Clients (see
+	// NewLimits), used instead of Rate, Burst and MaxInFlight, which must
+	// then be zero.
+	Limits *Limits
 	// Logger receives debug lines per attempt and go-retryablehttp's own
 	// lines. Nil means no logging. Bodies and the API key are never logged.
 	Logger *zap.Logger
@@ -62,10 +74,16 @@ type Config struct {
 	// client-side rate-limit wait.
 	Observer Observer
 	// DryRun sends reads but no writes: each write (POST, PUT, DELETE) is
-	// logged at info level as the exact call it would have been, bodies
-	// included, and answered as Hector most likely would have (new objects
-	// get id 0). For trying a configuration against production safely.
+	// logged at info level as the call it would have been (method, path
+	// and the names of the body's fields), and answered as Hector most
+	// likely would have (new objects get id 0). For trying a configuration
+	// against production safely. The body itself, which holds personal
+	// data, is logged only when the Logger is at debug level, or with
+	// DryRunBodies.
 	DryRun bool
+	// DryRunBodies puts the whole body of each dry-run write on its info
+	// line.
+	DryRunBodies bool
 }
 
 // Observer receives one call per HTTP attempt and one per client-side
@@ -85,7 +103,9 @@ type Observer interface {
 // settings is a Config with its defaults applied and its values checked.
 type settings struct {
 	Config
-	base *url.URL
+	retries int     // Config.Retries or its default
+	limits  *Limits // Config.Limits, or the Client's own
+	base    *url.URL
 }
 
 // resolve applies the defaults and validates cfg.
@@ -108,6 +128,12 @@ func resolve(cfg Config) (settings, error) {
 	if s.RetryWaitMax < s.RetryWaitMin {
 		return settings{}, fmt.Errorf("retry_wait_max %s is below retry_wait_min %s", s.RetryWaitMax, s.RetryWaitMin)
 	}
+	s.limits = cfg.Limits
+	if s.limits == nil {
+		if s.limits, err = newLimits(cfg.Rate, cfg.Burst, cfg.MaxInFlight); err != nil {
+			return settings{}, err
+		}
+	}
 	return s, nil
 }
 
@@ -116,6 +142,8 @@ func checkNonNegative(cfg Config) error {
 	switch {
 	case cfg.Timeout < 0:
 		return errors.New("timeout: must not be negative")
+	case cfg.Retries != nil && *cfg.Retries < 0:
+		return errors.New("retries: must not be negative")
 	case cfg.RetryWaitMin < 0, cfg.RetryWaitMax < 0:
 		return errors.New("retry_wait_min, retry_wait_max: must not be negative")
 	case cfg.Rate < 0:
@@ -124,6 +152,8 @@ func checkNonNegative(cfg Config) error {
 		return errors.New("burst: must not be negative")
 	case cfg.MaxInFlight < 0:
 		return errors.New("max_in_flight: must not be negative")
+	case cfg.Limits != nil && (cfg.Rate != 0 || cfg.Burst != 0 || cfg.MaxInFlight != 0):
+		return errors.New("limits: rate, burst and max_in_flight must be zero when shared limits are given")
 	}
 	return nil
 }
@@ -132,23 +162,15 @@ func (s *settings) applyDefaults() {
 	if s.Timeout == 0 {
 		s.Timeout = DefaultTimeout
 	}
-	switch {
-	case s.Retries == 0:
-		s.Retries = DefaultRetries
-	case s.Retries < 0:
-		s.Retries = 0
+	s.retries = DefaultRetries
+	if s.Retries != nil {
+		s.retries = *s.Retries
 	}
 	if s.RetryWaitMin == 0 {
 		s.RetryWaitMin = DefaultRetryWaitMin
 	}
 	if s.RetryWaitMax == 0 {
 		s.RetryWaitMax = max(DefaultRetryWaitMax, s.RetryWaitMin)
-	}
-	if s.Burst == 0 {
-		s.Burst = max(1, int(s.Rate))
-	}
-	if s.MaxInFlight == 0 {
-		s.MaxInFlight = DefaultMaxInFlight
 	}
 	if s.Logger == nil {
 		s.Logger = zap.NewNop()

@@ -36,7 +36,7 @@ func (c *Client) create(ctx context.Context, r request, lookup lookupFunc) ([]by
 			c.logAdopted(r.route, round)
 			return found, nil
 		}
-		if round >= c.cfg.Retries {
+		if round >= c.cfg.retries {
 			return nil, err
 		}
 		if serr := sleep(ctx, c.backoff(round, retryAfterOf(err))); serr != nil {

@@ -139,7 +139,7 @@ func TestAmbiguousPost(t *testing.T) {
 				}
 				srv := httptest.NewServer(s)
 				t.Cleanup(srv.Close)
-				c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Retries, cfg.Timeout = 2, 500*time.Millisecond })
+				c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Retries, cfg.Timeout = new(2), 500*time.Millisecond })
 				if tt.name == "first POST 409: returned, no lookup" {
 					if _, err := create(c); err != nil {
 						t.Fatalf("setup: got %v, want nil", err)

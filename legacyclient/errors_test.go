@@ -45,7 +45,7 @@ func TestErrorDecoding(t *testing.T) {
 					w.Header().Set(k, v)
 				}
 				answer(w, tt.status, tt.body)
-			}, func(cfg *Config) { cfg.Retries = -1 })
+			}, func(cfg *Config) { cfg.Retries = new(0) })
 			_, err := c.GetUser(context.Background(), 1)
 			var e *Error
 			if !errors.As(err, &e) {
@@ -209,7 +209,7 @@ func TestErrorString(t *testing.T) {
 // addresses) stays out of the error text.
 func TestTransportErrorHidesQuery(t *testing.T) {
 	_, c := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) { dropConn(t, w) },
-		func(cfg *Config) { cfg.Retries = -1 })
+		func(cfg *Config) { cfg.Retries = new(0) })
 	_, err := c.ListUsers(context.Background(), UserQuery{Equal: map[string]string{"email": "private@x.example"}}, 1, 1)
 	var e *Error
 	if !errors.As(err, &e) || e.Code != CodeUnreachable || !e.Temporary() {

@@ -3,6 +3,7 @@ package legacyclient
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -140,3 +141,112 @@ type observerFunc func(ctx context.Context)
 
 func (f observerFunc) Attempt(ctx context.Context, _ string, _ int, _ time.Duration, _ bool) { f(ctx) }
 func (f observerFunc) RateWait(ctx context.Context, _ time.Duration)                         { f(ctx) }
+
+// TestSharedLimits: two Clients given the same Limits keep under them
+// together: never more than its MaxInFlight requests in flight across
+// both, and one rate limit for both.
+func TestSharedLimits(t *testing.T) {
+	const limit, calls = 2, 8
+	shared, err := NewLimits(0, limit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inFlight, peak atomic.Int64
+	arrived := make(chan struct{})
+	release := make(chan struct{})
+	reply := func(w http.ResponseWriter, _ *http.Request, _ int) {
+		n := inFlight.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		arrived <- struct{}{}
+		<-release
+		inFlight.Add(-1)
+		answer(w, 200, `{"data":`+userJSON+`}`)
+	}
+	_, a := serve(t, reply, func(cfg *Config) { cfg.Limits = shared })
+	_, b := serve(t, reply, func(cfg *Config) { cfg.Limits = shared })
+	var wg sync.WaitGroup
+	for i := range calls {
+		c := a
+		if i%2 == 1 {
+			c = b
+		}
+		wg.Go(func() {
+			if _, err := c.GetUser(context.Background(), 1); err != nil {
+				t.Errorf("got error %v, want nil", err)
+			}
+		})
+	}
+	for range limit {
+		<-arrived
+	}
+	for i := range calls {
+		release <- struct{}{}
+		if i+limit < calls {
+			<-arrived
+		}
+	}
+	wg.Wait()
+	if got := peak.Load(); got != limit {
+		t.Errorf("got a peak of %d requests in flight across both clients, want %d", got, limit)
+	}
+}
+
+// TestSharedRate: the rate limit of shared Limits is spent by every
+// Client using them.
+func TestSharedRate(t *testing.T) {
+	shared, err := NewLimits(0.1, 0) // one request, then one per 10s
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, a := serve(t, always(200, `{"data":`+userJSON+`}`), func(cfg *Config) { cfg.Limits = shared })
+	_, b := serve(t, always(200, `{"data":`+userJSON+`}`), func(cfg *Config) { cfg.Limits = shared })
+	if _, err := a.GetUser(context.Background(), 1); err != nil {
+		t.Fatalf("first client: got %v, want nil", err)
+	}
+	if _, err := b.GetUser(ctxTimeout(t, time.Second), 1); !isDeadline(err) {
+		t.Errorf("second client: got %v, want a wait past its deadline (the bucket is shared)", err)
+	}
+}
+
+func TestNewLimits(t *testing.T) {
+	tests := []struct {
+		name         string
+		rate         float64
+		maxInFlight  int
+		wantErr      string
+		wantLimit    bool
+		wantInFlight int
+		wantBurst    int
+		wantRate     float64
+	}{
+		{name: "defaults", wantInFlight: DefaultMaxInFlight},
+		{name: "rate and cap", rate: 40, maxInFlight: 8, wantLimit: true, wantInFlight: 8, wantBurst: 40, wantRate: 40},
+		{name: "slow rate", rate: 0.5, maxInFlight: 1, wantLimit: true, wantInFlight: 1, wantBurst: 1, wantRate: 0.5},
+		{name: "negative rate", rate: -1, wantErr: "rate"},
+		{name: "negative cap", maxInFlight: -1, wantErr: "max_in_flight"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := NewLimits(tt.rate, tt.maxInFlight)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got error %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got error %v, want none", err)
+			}
+			if got := l.MaxInFlight(); got != tt.wantInFlight {
+				t.Errorf("MaxInFlight: got %d, want %d", got, tt.wantInFlight)
+			}
+			if (l.limiter != nil) != tt.wantLimit {
+				t.Fatalf("limiter: got %v, want one: %v", l.limiter, tt.wantLimit)
+			}
+			if l.limiter != nil && (float64(l.limiter.Limit()) != tt.wantRate || l.limiter.Burst() != tt.wantBurst) {
+				t.Errorf("limiter: got %v/s burst %d, want %v/s burst %d", l.limiter.Limit(), l.limiter.Burst(), tt.wantRate, tt.wantBurst)
+			}
+		})
+	}
+}

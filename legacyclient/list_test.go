@@ -76,7 +76,7 @@ func TestIterators(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, c := serve(t, pager(tt.total, tt.failPage, tt.obj), func(cfg *Config) { cfg.Retries = -1 })
+			f, c := serve(t, pager(tt.total, tt.failPage, tt.obj), func(cfg *Config) { cfg.Retries = new(0) })
 			ids, err := tt.walk(c)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("got error %v, want error %v", err, tt.wantErr)

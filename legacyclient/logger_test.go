@@ -50,3 +50,55 @@ func TestLogs(t *testing.T) {
 		}
 	}
 }
+
+// TestDryRunLog: a dry-run write is logged at info level with its method,
+// path and field names; its body, which holds personal data, only at
+// debug level or with DryRunBodies.
+func TestDryRunLog(t *testing.T) {
+	tests := []struct {
+		name     string
+		level    zapcore.Level
+		bodies   bool
+		wantBody bool
+	}{
+		{"info", zapcore.InfoLevel, false, false},
+		{"debug", zapcore.DebugLevel, false, true},
+		{"info with DryRunBodies", zapcore.InfoLevel, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			core, logs := observer.New(tt.level)
+			f, c := serve(t, always(200, `{"data":[],"meta":{"page":1,"per_page":100,"total":0}}`), func(cfg *Config) {
+				cfg.Logger, cfg.DryRun, cfg.DryRunBodies = zap.New(core), true, tt.bodies
+			})
+			body := json.RawMessage(`{"username":"secret-user@x.example","email":"e@x","first_name":"Ada"}`)
+			if _, err := c.CreateUser(context.Background(), body); err != nil {
+				t.Fatalf("got error %v, want nil", err)
+			}
+			for _, h := range f.requests() {
+				if h.Method != http.MethodGet {
+					t.Errorf("got a %s sent to Hector in a dry run, want reads only", h.Method)
+				}
+			}
+			lines := logs.FilterMessage("dry run: hector write not sent").All()
+			if len(lines) != 1 {
+				t.Fatalf("got %d dry-run lines, want 1", len(lines))
+			}
+			e := lines[0]
+			if e.Level != zapcore.InfoLevel {
+				t.Errorf("level: got %s, want info", e.Level)
+			}
+			m := e.ContextMap()
+			if m["method"] != "POST" || m["path"] != "/users" || fmt.Sprint(m["fields"]) != "[username email first_name]" {
+				t.Errorf("got fields %v, want method POST, path /users, fields [username email first_name]", m)
+			}
+			_, hasBody := m["body"]
+			if hasBody != tt.wantBody {
+				t.Errorf("body on the line: got %v, want %v (%v)", hasBody, tt.wantBody, m)
+			}
+			if !tt.wantBody && strings.Contains(fmt.Sprint(m), "secret-user") {
+				t.Errorf("got a personal value on the line: %v", m)
+			}
+		})
+	}
+}

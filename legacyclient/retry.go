@@ -49,7 +49,7 @@ func (k *call) retryClient() *retryablehttp.Client {
 		Logger:          c.rlog,
 		RetryWaitMin:    c.cfg.RetryWaitMin,
 		RetryWaitMax:    c.cfg.RetryWaitMax,
-		RetryMax:        c.cfg.Retries,
+		RetryMax:        c.cfg.retries,
 		RequestLogHook:  nil,
 		ResponseLogHook: nil,
 		CheckRetry:      k.checkRetry,

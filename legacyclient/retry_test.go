@@ -61,7 +61,8 @@ func TestRetryPolicy(t *testing.T) {
 		{"GET 502 503 504 then 200", get, 3, []int{502, 503, 504, 200}, 4, 0},
 		{"GET 429 then 200", get, 3, []int{429, 200}, 2, 0},
 		{"GET 500 bounded", get, 3, []int{500}, 4, 500},
-		{"GET no retries", get, -1, []int{503}, 1, 503},
+		{"GET retries 0 means none", get, 0, []int{503}, 1, 503},
+		{"PUT retries 0 means none", put, 0, []int{503, 200}, 1, 503},
 		{"GET 400 not retried", get, 3, []int{400, 200}, 1, 400},
 		{"GET 401 not retried", get, 3, []int{401, 200}, 1, 401},
 		{"GET 404 not retried", get, 3, []int{404, 200}, 1, 404},
@@ -78,7 +79,7 @@ func TestRetryPolicy(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
 			f, c := serve(t, script(`{"data":`+groupJSON+`}`, tt.statuses...), func(cfg *Config) {
-				cfg.Retries = tt.retries
+				cfg.Retries = new(tt.retries)
 				cfg.Observer = rec
 			})
 			err := tt.call(context.Background(), c)
@@ -210,7 +211,7 @@ func TestAttemptTimeout(t *testing.T) {
 					return
 				}
 				answer(w, 200, `{"data":`+userJSON+`}`)
-			}, func(cfg *Config) { cfg.Timeout, cfg.Retries = 300*time.Millisecond, 1 })
+			}, func(cfg *Config) { cfg.Timeout, cfg.Retries = 300*time.Millisecond, new(1) })
 			_, err := c.GetUser(context.Background(), 1)
 			if got := len(f.requests()); got != tt.wantHits {
 				t.Errorf("got %d requests, want %d", got, tt.wantHits)
@@ -250,7 +251,7 @@ func TestConnectionErrors(t *testing.T) {
 		addr := ln.Addr().String()
 		ln.Close()
 		rec := &recorder{}
-		c := newTestClient(t, "http://"+addr+"/api/v1", func(cfg *Config) { cfg.Retries, cfg.Observer = 2, rec })
+		c := newTestClient(t, "http://"+addr+"/api/v1", func(cfg *Config) { cfg.Retries, cfg.Observer = new(2), rec })
 		_, err = c.CreateGroup(context.Background(), GroupInput{Name: "g"})
 		var e *Error
 		if !errors.As(err, &e) || e.Status != 0 || e.Code != CodeUnreachable || !isDialError(e) {

@@ -150,7 +150,7 @@ func stepWrongKey(t *testing.T, k *contract) {
 func stepDown(t *testing.T, k *contract) {
 	k.sim.SetDown(true)
 	defer k.sim.SetDown(false)
-	c := simClient(t, k.base, func(cfg *legacyclient.Config) { cfg.Retries = 2 })
+	c := simClient(t, k.base, func(cfg *legacyclient.Config) { cfg.Retries = new(2) })
 	_, err := c.GetUser(k.ctx, k.ids[0])
 	var e *legacyclient.Error
 	if !errors.As(err, &e) || e.Status != 0 || e.Code != legacyclient.CodeUnreachable || !e.Temporary() {

@@ -89,7 +89,7 @@ func TestSimCreateUnderFaults(t *testing.T) {
 	}
 	const n = 500
 	sim, base := startSim(t, hectorsim.Options{FaultRate: 0.3, AmbiguousPostRate: 0.3, Seed: 1})
-	c := simClient(t, base, func(cfg *legacyclient.Config) { cfg.Retries = 12 })
+	c := simClient(t, base, func(cfg *legacyclient.Config) { cfg.Retries = new(12) })
 	got := make([]json.RawMessage, n)
 	parallel(n, 8, func(i int) {
 		u, err := c.CreateUser(context.Background(), userBody("f", i))

@@ -27,10 +27,10 @@ type attemptTransport struct {
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	k, c := t.k, t.k.c
 	ctx := req.Context()
-	if err := c.acquire(ctx); err != nil {
+	if err := c.limits.acquire(ctx); err != nil {
 		return nil, err
 	}
-	defer c.release()
+	defer c.limits.release()
 	if err := c.waitRate(ctx, k.ctx); err != nil {
 		return nil, err
 	}
@@ -82,26 +82,14 @@ func bodyBytes(resp *http.Response) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 }
 
-// acquire takes one of the MaxInFlight slots.
-func (c *Client) acquire(ctx context.Context) error {
-	select {
-	case c.sem <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (c *Client) release() { <-c.sem }
-
 // waitRate waits for the client-side limiter, reporting a wait to the
 // Observer with the caller's context. A wait that would pass the deadline
 // is not started.
 func (c *Client) waitRate(ctx, callerCtx context.Context) error {
-	if c.limiter == nil {
+	if c.limits.limiter == nil {
 		return nil
 	}
-	r := c.limiter.Reserve()
+	r := c.limits.limiter.Reserve()
 	if !r.OK() {
 		return errors.New("rate limiter: burst too small")
 	}

@@ -48,7 +48,7 @@ func replica(t *testing.T, h http.Handler, roles translate.Roles) *provision.Ser
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: -1})
+	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: new(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

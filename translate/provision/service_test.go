@@ -37,7 +37,7 @@ func newFixture(t *testing.T, cfg provision.Config, sim hectorsim.Options, retri
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: retries, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
+	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: new(retries), RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func TestHalfFinishedRoleChangeCompletesOnRetry(t *testing.T) {
 	fa := &failAfter{next: s, route: "PUT /users/{id}"}
 	srv := httptest.NewServer(fa)
 	defer srv.Close()
-	c, _ := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: -1})
+	c, _ := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: new(0)})
 	svc, _ := provision.NewService(c, provision.Config{Roles: roles})
 	ctx := context.Background()
 	var ids []string
