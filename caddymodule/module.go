@@ -84,6 +84,9 @@ type Handler struct {
 	// …) in audit lines at info level; without it they appear only when
 	// the audit logger is at debug level.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
+	// Protect are usernames of accounts the bridge never reads or writes
+	// (break-glass admins), compared case-insensitively. Default: none.
+	Protect []string `json:"protect,omitempty"`
 
 	at       string // where the Caddyfile block is, for errors
 	logger   *zap.Logger
@@ -164,18 +167,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	mapping, err := translate.NewMapping(h.UserFields)
-	if err != nil {
-		return err
-	}
-	h.service, err = provision.NewService(client, provision.Config{
-		Mapping:       mapping,
-		HardDelete:    h.OnDelete == "delete",
-		MaxFilterScan: h.MaxFilterScan,
-		Roles:         h.roles(),
-		Audit:         auditor{logger: h.logger.Named("audit"), personal: h.LogPersonalData, dryRun: h.DryRun},
-	})
-	if err != nil {
+	if h.service, err = h.newService(client, h.auditor(h.logger, "")); err != nil {
 		return err
 	}
 	h.users = h.collection(schema.User, h.service.CreateUser, h.listUsers)
