@@ -30,9 +30,14 @@ type Progress struct {
 // Snapshot reads every user and group, 100 a page. The first page of each
 // list tells its total; the other pages are read concurrently (a few at a
 // time, users and groups together), within the legacy client's rate limit
-// and in-flight cap. progress, when not nil, is called after every page,
-// never concurrently.
-func (s *Service) Snapshot(ctx context.Context, progress func(Progress)) (*Snapshot, error) {
+// and in-flight cap. userName, when not "", narrows the users to that one
+// (Hector's exact, case-insensitive username filter). progress, when not
+// nil, is called after every page, never concurrently.
+func (s *Service) Snapshot(ctx context.Context, userName string, progress func(Progress)) (*Snapshot, error) {
+	var uq legacyclient.UserQuery
+	if userName != "" {
+		uq.Equal = map[string]string{"username": userName}
+	}
 	var (
 		mu   sync.Mutex
 		p    Progress
@@ -51,7 +56,7 @@ func (s *Service) Snapshot(ctx context.Context, progress func(Progress)) (*Snaps
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		users, uerr = readPages(ctx, func(ctx context.Context, page int) ([]json.RawMessage, int, error) {
-			pg, err := s.hector.ListUsers(ctx, legacyclient.UserQuery{}, page, translate.MaxResults)
+			pg, err := s.hector.ListUsers(ctx, uq, page, translate.MaxResults)
 			if err == nil {
 				report(func(p *Progress) { p.Users += len(pg.Users); p.UsersTotal = pg.Total })
 			}

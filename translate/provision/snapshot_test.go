@@ -119,7 +119,7 @@ func TestSnapshot(t *testing.T) {
 	tn.sim.ResetStats()
 	var last provision.Progress
 	calls := 0
-	snap, err := tn.svc.Snapshot(context.Background(), func(p provision.Progress) {
+	snap, err := tn.svc.Snapshot(context.Background(), "", func(p provision.Progress) {
 		calls++
 		if p.Users < last.Users || p.Groups < last.Groups {
 			t.Errorf("progress went back: %+v after %+v", p, last)
@@ -149,6 +149,14 @@ func TestSnapshot(t *testing.T) {
 	if got := tn.sim.Stats().Requests; got != 51 {
 		t.Errorf("got %d Hector calls, want 51 (50 pages of users, 1 of groups)", got)
 	}
+
+	one, err := tn.svc.Snapshot(context.Background(), "USER00042@contoso.example", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one.Users) != 1 || translate.RecordID(one.Users[0]) != 42 || len(one.Groups) != 5 {
+		t.Errorf("one user: got %d users (first %s) and %d groups, want user 42 and 5 groups", len(one.Users), one.Users, len(one.Groups))
+	}
 }
 
 // TestApplyFixes writes a report's fixes through the SCIM write path, with
@@ -156,7 +164,7 @@ func TestSnapshot(t *testing.T) {
 func TestApplyFixes(t *testing.T) {
 	tn := seedTenant(t, 200, 0)
 	ctx := context.Background()
-	snap, err := tn.svc.Snapshot(ctx, nil)
+	snap, err := tn.svc.Snapshot(ctx, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +223,7 @@ func BenchmarkSnapshot5000(b *testing.B) {
 			tn := seedTenant(b, 5000, rate)
 			b.ReportAllocs()
 			for b.Loop() {
-				snap, err := tn.svc.Snapshot(context.Background(), nil)
+				snap, err := tn.svc.Snapshot(context.Background(), "", nil)
 				if err != nil || len(snap.Users) != 5000 {
 					b.Fatalf("got %v", err)
 				}
