@@ -46,7 +46,7 @@ exists. Exits non-zero on any problem. Secrets are never printed.
 func cmdCheck(fl caddycmd.Flags) (int, error) {
 	path, adapter := fl.String("config"), fl.String("adapter")
 	problems := 0
-	env, err := unsetEnvVars(path, adapter)
+	env, runtime, err := unsetInCaddyfile(path, adapter)
 	if err != nil {
 		return caddy.ExitCodeFailedStartup, err
 	}
@@ -56,6 +56,10 @@ func cmdCheck(fl caddycmd.Flags) (int, error) {
 	}
 	handlers, err := loadHandlers(path, adapter)
 	if err != nil {
+		for _, u := range runtime { // no handler to check them on
+			problems++
+			fmt.Printf("PROBLEM: %s (%s) is unset or empty\n", u.placeholder, u.where)
+		}
 		if problems > 0 {
 			return caddy.ExitCodeFailedStartup, fmt.Errorf("%d problem(s) found; the configuration does not load: %w", problems, err)
 		}

@@ -26,28 +26,38 @@ type unsetPlaceholder struct {
 // {$NAME:default}.
 var envVar = regexp.MustCompile(`\{\$([^{}:\s]+)(:[^{}]*)?\}`)
 
-// unsetEnvVars lists the {$NAME} of a Caddyfile that are unset and have no
-// default: Caddy reads them as empty when it adapts the file. Comments are
-// left out; a file that is not a Caddyfile (JSON) has none.
-func unsetEnvVars(path, adapter string) ([]unsetPlaceholder, error) {
+// unsetInCaddyfile reads a Caddyfile's text. env lists its {$NAME} that
+// are unset and have no default: Caddy reads them as empty when it adapts
+// the file. runtime lists its {env.NAME} and {file.path} without a value,
+// for when the file does not load and no handler can be checked. Comments
+// are left out; a file that is not a Caddyfile (JSON) has neither.
+func unsetInCaddyfile(path, adapter string) (env, runtime []unsetPlaceholder, err error) {
 	if adapter != "" && adapter != "caddyfile" || strings.EqualFold(filepath.Ext(path), ".json") {
-		return nil, nil
+		return nil, nil, nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var out []unsetPlaceholder
+	repl := caddy.NewReplacer()
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, len(b)+1)
 	for line := 1; sc.Scan(); line++ {
-		for _, m := range envVar.FindAllStringSubmatch(uncomment(sc.Text()), -1) {
+		text, where := uncomment(sc.Text()), fmt.Sprintf("%s:%d", path, line)
+		for _, m := range envVar.FindAllStringSubmatch(text, -1) {
 			if _, ok := os.LookupEnv(m[1]); !ok && m[2] == "" {
-				out = append(out, unsetPlaceholder{m[0], fmt.Sprintf("%s:%d", path, line)})
+				env = append(env, unsetPlaceholder{m[0], where})
+			}
+		}
+		for _, ph := range runtimePlaceholder.FindAllString(text, -1) {
+			if strings.HasPrefix(ph, "{env.") || strings.HasPrefix(ph, "{file.") {
+				if _, err := repl.ReplaceOrErr(ph, true, true); err != nil {
+					runtime = append(runtime, unsetPlaceholder{ph, where})
+				}
 			}
 		}
 	}
-	return out, sc.Err()
+	return env, runtime, sc.Err()
 }
 
 // uncomment drops a Caddyfile comment: from a # that starts a token.

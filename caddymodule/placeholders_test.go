@@ -10,14 +10,15 @@ import (
 )
 
 // TestUnsetEnvVars lists every {$VAR} of a Caddyfile that is unset and has
-// no default, with its line; comments do not count.
+// no default, and every {env.*} or {file.*} without a value, with its
+// line; comments do not count, nor do request placeholders.
 func TestUnsetEnvVars(t *testing.T) {
 	t.Setenv("REPORT_TEST_SET", "x")
 	cf := `# {$IN_A_COMMENT} is not read
 {$REPORT_TEST_ADDR::8080} {
 	scim {
 		legacy {$REPORT_TEST_URL} {
-			api_key {$REPORT_TEST_SET}
+			api_key {$REPORT_TEST_SET}{env.REPORT_TEST_UNSET_KEY}{http.request.uri}
 		}
 		token {$REPORT_TEST_TOKEN} # {$ALSO_A_COMMENT}
 		tenant a#{$REPORT_TEST_TENANT}
@@ -28,16 +29,20 @@ func TestUnsetEnvVars(t *testing.T) {
 	if err := os.WriteFile(path, []byte(cf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	got, err := unsetEnvVars(path, "")
+	env, runtime, err := unsetInCaddyfile(path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []unsetPlaceholder{{"{$REPORT_TEST_URL}", path + ":4"}, {"{$REPORT_TEST_TOKEN}", path + ":7"}, {"{$REPORT_TEST_TENANT}", path + ":8"}}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %v, want %v", got, want)
+	if !slices.Equal(env, want) {
+		t.Errorf("got %v, want %v", env, want)
 	}
-	if got, _ := unsetEnvVars("config.json", ""); got != nil {
-		t.Errorf("a JSON config: got %v, want none", got)
+	want = []unsetPlaceholder{{"{env.REPORT_TEST_UNSET_KEY}", path + ":5"}}
+	if !slices.Equal(runtime, want) {
+		t.Errorf("got runtime %v, want %v", runtime, want)
+	}
+	if env, runtime, _ := unsetInCaddyfile("config.json", ""); env != nil || runtime != nil {
+		t.Errorf("a JSON config: got %v %v, want none", env, runtime)
 	}
 }
 

@@ -77,8 +77,9 @@ func TestScimCheck(t *testing.T) {
 		{"every unset placeholder", "{env.E2E_UNSET_KEY}", "token {env.E2E_UNSET_TOKEN}\n\t\t\ttoken {file./nonexistent/e2e-token}", nil, false,
 			[]string{"PROBLEM: {env.E2E_UNSET_TOKEN} (token 2) is unset or empty", "PROBLEM: {file./nonexistent/e2e-token} (token 3) is unset or empty",
 				"PROBLEM: {env.E2E_UNSET_KEY} (legacy api_key) is unset or empty", "token 2: not checked (a placeholder is unset)", "token 1: never expires"}},
-		{"every unset Caddyfile variable", "{$E2E_UNSET_VAR}", "tenant {$E2E_UNSET_TENANT}\n\t\t\tmax_body {$E2E_UNSET_BODY:1MiB}", nil, false,
-			[]string{"PROBLEM: {$E2E_UNSET_VAR} (", "Caddyfile:6) is unset and has no default", "PROBLEM: {$E2E_UNSET_TENANT} (", "Caddyfile:9) is unset and has no default"}},
+		{"every unset placeholder of a Caddyfile that does not load", "{$E2E_UNSET_VAR}", "tenant {$E2E_UNSET_TENANT}\n\t\t\tmax_body {$E2E_UNSET_BODY:1MiB}\n\t\t\ttoken {env.E2E_UNSET_TOKEN2}", nil, false,
+			[]string{"PROBLEM: {$E2E_UNSET_VAR} (", "Caddyfile:6) is unset and has no default", "PROBLEM: {$E2E_UNSET_TENANT} (", "Caddyfile:9) is unset and has no default",
+				"PROBLEM: {env.E2E_UNSET_TOKEN2} (", "Caddyfile:11) is unset or empty"}},
 		{"protected accounts", APIKey, "", []string{"keeper@contoso.example", "ghost@contoso.example"}, true,
 			[]string{"protected accounts (the bridge never reads or writes them):\n    keeper@contoso.example: in Hector (id 1, managed (external_id set), active, role admin)\n    ghost@contoso.example: WARNING: Hector has no such user; a typo protects no one"}},
 	}
