@@ -26,7 +26,7 @@ func (r *handlerReport) apply(ctx context.Context, w io.Writer, svc *provision.S
 		return
 	}
 	if !o.json && len(r.Fixes) > 0 {
-		fmt.Fprintf(w, "  writing %d fix(es) as run %s (audit lines: run_id %s)\n", len(r.Fixes), o.runID, o.runID)
+		fmt.Fprintf(w, "  writing %d fix(es), run_id %s\n", len(r.Fixes), o.runID)
 	}
 	a := r.Apply
 	err := svc.ApplyFixes(ctx, d, r.Fixes, func(f translate.Fix, out provision.Outcome, err error) {
@@ -60,6 +60,9 @@ func (r *handlerReport) apply(ctx context.Context, w io.Writer, svc *provision.S
 	if !o.json {
 		fmt.Fprintf(w, "  applied: %d written, %d changed since the read (left alone), %d failed; %d drift finding(s) not for --apply\n",
 			a.Written, a.Stale, a.Failed, unfixed)
+		if dryRun {
+			fmt.Fprintf(w, "  dry_run: the writes were logged, not sent to Hector\n")
+		}
 		for _, e := range a.Errors {
 			fmt.Fprintf(w, "  ERROR: %s\n", e)
 		}

@@ -28,8 +28,8 @@ var kindText = []struct{ kind, head string }{
 
 // print writes the report as text.
 func (r *handlerReport) print(w io.Writer, h *Handler, took time.Duration) {
-	fmt.Fprintf(w, "scim handler %d at %s: Hector %s read in %s (%d users, %d groups)\n",
-		r.Handler, r.BasePath, r.Hector, took.Round(10*time.Millisecond), r.users, r.groups)
+	fmt.Fprintf(w, "scim handler %d at %s: Hector %s read in %s (%d user(s), %d group(s))\n",
+		r.Handler, r.BasePath, r.Hector, took.Round(time.Millisecond), r.users, r.groups)
 	h.printRules(w)
 	if r.User != nil {
 		printExplanation(w, r.User)

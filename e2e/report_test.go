@@ -303,7 +303,7 @@ func TestScimReport(t *testing.T) {
 	lines, _ := os.ReadFile(auditLog)
 	auditLines := strings.Split(strings.TrimSpace(string(lines)), "\n")
 	runID := gjson.Get(auditLines[0], "run_id").String()
-	if len(auditLines) != 4 || runID == "" || !strings.Contains(out, "run "+runID) {
+	if len(auditLines) != 4 || runID == "" || !strings.Contains(out, "run_id "+runID) {
 		t.Errorf("got audit lines:\n%s\nwant 4 of one run", lines)
 	}
 	for _, l := range auditLines {
