@@ -193,3 +193,20 @@ func TestExplain(t *testing.T) {
 		t.Errorf("got groups %+v, want Lab not synchronized", e.Groups)
 	}
 }
+
+// BenchmarkDriftAnalyze5000 is scim-report's analysis of a 5,000-user read.
+//
+//	go test -run '^$' -bench DriftAnalyze -benchmem ./translate/
+func BenchmarkDriftAnalyze5000(b *testing.B) {
+	users := make([]json.RawMessage, 5000)
+	for i := range users {
+		users[i] = driftUser(int64(i+1), fmt.Sprintf("user%05d@contoso.example", i+1), fmt.Sprintf("e%d", i+1), "active", "user", "3:hector_users", "4:Lab")
+	}
+	d := NewDrift(driftGroups, Policy{Roles: guideRoles(true), Protect: []string{"breakglass@x"}})
+	b.ReportAllocs()
+	for b.Loop() {
+		if rep := d.Analyze(users); rep.Summary.Users != 5000 {
+			b.Fatal(rep.Summary)
+		}
+	}
+}
