@@ -102,14 +102,17 @@ func cmdReport(fl caddycmd.Flags) (int, error) {
 	}
 	env := reportEnv{out: os.Stdout, progress: newProgress(os.Stderr), audit: audit}
 	doc := reportDoc{Schema: ReportSchema, Reports: []*handlerReport{}}
-	code := ReportClean
+	code, found := ReportClean, false
 	for i, h := range handlers {
 		r, err := h.report(context.Background(), env, o, i+1)
 		if err != nil {
 			return ReportError, fmt.Errorf("scim handler %d: %w", i+1, err)
 		}
 		doc.Reports = append(doc.Reports, r)
-		code = max(code, r.code)
+		code, found = max(code, r.code), found || r.User != nil
+	}
+	if o.user != "" && !found {
+		return ReportError, fmt.Errorf("Hector has no user %q", o.user)
 	}
 	if o.json {
 		enc := json.NewEncoder(os.Stdout)
@@ -176,9 +179,7 @@ func (h *Handler) report(ctx context.Context, env reportEnv, o reportOptions, n 
 		Rules: h.rulesDoc(), Protect: append([]string{}, h.Protect...), users: len(snap.Users), groups: len(snap.Groups),
 	}
 	d := translate.NewDrift(snap.Groups, translate.Policy{Roles: h.roles(), Protect: h.Protect})
-	if err := r.analyze(d, snap, o.user); err != nil {
-		return nil, err
-	}
+	r.analyze(d, snap, o.user)
 	if !o.json {
 		r.print(env.out, h, time.Since(start))
 	}
@@ -188,18 +189,17 @@ func (h *Handler) report(ctx context.Context, env reportEnv, o reportOptions, n 
 	return r, nil
 }
 
-// analyze fills the report from a read: the whole tenant, or one user.
-func (r *handlerReport) analyze(d *translate.Drift, snap *provision.Snapshot, user string) error {
-	r.Held = d.Held()
-	if user == "" {
+// analyze fills the report from a read: the whole tenant, or one user
+// (whom the tenant may lack).
+func (r *handlerReport) analyze(d *translate.Drift, snap *provision.Snapshot, user string) {
+	r.Held, r.Findings, r.Fixes = d.Held(), []translate.Finding{}, []translate.Fix{}
+	switch {
+	case user == "":
 		rep := d.Analyze(snap.Users)
 		r.Summary, r.Findings, r.Fixes = &rep.Summary, rep.Findings, rep.Fixes
-	} else {
-		if len(snap.Users) == 0 {
-			return fmt.Errorf("Hector has no user %q", user)
-		}
+	case len(snap.Users) > 0:
 		e := d.Explain(snap.Users[0])
-		r.User, r.Findings, r.Fixes = &e, e.Findings, []translate.Fix{}
+		r.User, r.Findings = &e, e.Findings
 		if fix, ok := d.Fix(snap.Users[0]); ok {
 			r.Fixes = append(r.Fixes, fix)
 		}
@@ -209,5 +209,4 @@ func (r *handlerReport) analyze(d *translate.Drift, snap *provision.Snapshot, us
 			r.code = ReportDrift
 		}
 	}
-	return nil
 }

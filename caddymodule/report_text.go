@@ -31,8 +31,12 @@ func (r *handlerReport) print(w io.Writer, h *Handler, took time.Duration) {
 	fmt.Fprintf(w, "scim handler %d at %s: Hector %s read in %s (%d user(s), %d group(s))\n",
 		r.Handler, r.BasePath, r.Hector, took.Round(time.Millisecond), r.users, r.groups)
 	h.printRules(w)
-	if r.User != nil {
+	switch {
+	case r.User != nil:
 		printExplanation(w, r.User)
+		return
+	case r.Summary == nil:
+		fmt.Fprintf(w, "  no such user in this Hector\n")
 		return
 	}
 	s := r.Summary

@@ -283,6 +283,10 @@ func TestScimReport(t *testing.T) {
 		t.Errorf("--user: got exit %d, want 1 (the user has drift)", code)
 	}
 
+	if _, stderr, code := runReport(t, fixed, "--user", "nobody@contoso.example"); code != 2 || !strings.Contains(stderr, `Hector has no user \"nobody@contoso.example\"`) {
+		t.Errorf("--user of no one: got exit %d, stderr:\n%s\nwant 2 and the reason", code, stderr)
+	}
+
 	// --apply without --yes prints the plan and writes nothing.
 	e.sim.ResetStats()
 	out, _, _ = runReport(t, fixed, "--apply")
