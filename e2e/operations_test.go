@@ -33,8 +33,8 @@ func TestObservability(t *testing.T) {
 		regexp.MustCompile(`"logger":"http.handlers.scim","msg":"scim request","tenant":"acme","resource":"users","operation":"POST","scim_id":"","status":201,"hector_calls":1,`),
 		regexp.MustCompile(`"msg":"scim request","tenant":"acme","resource":"users","operation":"PATCH","scim_id":"` + id + `","status":200,"hector_calls":2,.*"outcome":"ok"`),
 		regexp.MustCompile(`"msg":"scim request","tenant":"acme","resource":"users","operation":"GET","scim_id":"424242","status":404,"hector_calls":1,.*"outcome":"User \\"424242\\" not found"`),
-		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","object":"user","action":"create","hector_id":"` + id + `"`),
-		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\]`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","uuid":"[0-9a-f-]{36}","object":"user","action":"create","hector_id":"` + id + `",.*"users":\[` + id + `\]`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","uuid":"[0-9a-f-]{36}","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\],"users":\[` + id + `\]`),
 	} {
 		if !want.MatchString(logs) {
 			t.Errorf("no log line matches %s", want)
