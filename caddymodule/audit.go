@@ -15,26 +15,40 @@ var publicFields = map[string]bool{"status": true, "role": true, "name": true, "
 
 // auditor writes one line per change written to Hector on the logger
 // named "http.handlers.scim.audit", so that ops can route it to its own
-// file with Caddy's log configuration. Values of personal fields appear
-// only at debug level, or with log_personal_data.
+// file with Caddy's log configuration. Each line names what changed
+// (hector_id), the Hector users it touched (users), and what caused it:
+// the SCIM request's id (uuid, the value on Caddy's access log line) or a
+// scim-report run (run_id). Values of personal fields, usernames
+// included, appear only at debug level, or with log_personal_data.
 type auditor struct {
 	logger   *zap.Logger
 	personal bool
 	dryRun   bool
+	runID    string // a scim-report --apply run, instead of a request
 }
 
 func (a auditor) Change(ctx context.Context, c translate.Change) {
 	personal := a.personal || a.logger.Core().Enabled(zapcore.DebugLevel)
-	fields := []zap.Field{
+	fields := make([]zap.Field, 0, 8)
+	switch id := requestID(ctx); {
+	case a.runID != "":
+		fields = append(fields, zap.String("run_id", a.runID))
+	case id != "":
+		fields = append(fields, zap.String("uuid", id))
+	}
+	fields = append(fields,
 		zap.String("object", c.Object),
 		zap.String("action", c.Action),
 		zap.String("hector_id", c.ID),
-	}
+	)
 	if len(c.Fields) > 0 {
 		fields = append(fields, zap.Array("changes", changes{c.Fields, personal}))
 	}
 	if len(c.Users) > 0 {
 		fields = append(fields, zap.Int64s("users", c.Users))
+	}
+	if personal && len(c.UserNames) > 0 {
+		fields = append(fields, zap.Strings("usernames", c.UserNames))
 	}
 	if a.dryRun {
 		fields = append(fields, zap.Bool("dry_run", true))

@@ -16,6 +16,9 @@ func (h *Handler) groupItem(ctx context.Context, w http.ResponseWriter, r *http.
 	proj := projection(schema.Group, r.URL.Query())
 	var res translate.Resource
 	var err error
+	if r.Method != http.MethodGet {
+		ctx = withRequestID(ctx, r)
+	}
 	switch r.Method {
 	case http.MethodGet:
 		res, err = h.service.GetGroup(ctx, req, id, proj.Includes("members"))

@@ -87,6 +87,9 @@ type Handler struct {
 	// line. Without it, audit values and dry-run bodies appear only when
 	// the logger is at debug level, and the access line carries neither.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
+	// Protect are usernames of accounts the bridge never reads or writes
+	// (break-glass admins), compared case-insensitively. Default: none.
+	Protect []string `json:"protect,omitempty"`
 
 	at       string // where the Caddyfile block is, for errors
 	logger   *zap.Logger
@@ -174,18 +177,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
-	mapping, err := translate.NewMapping(h.UserFields)
-	if err != nil {
-		return err
-	}
-	h.service, err = provision.NewService(client, provision.Config{
-		Mapping:       mapping,
-		HardDelete:    h.OnDelete == "delete",
-		MaxFilterScan: h.MaxFilterScan,
-		Roles:         h.roles(),
-		Audit:         auditor{logger: h.logger.Named("audit"), personal: h.LogPersonalData, dryRun: h.DryRun},
-	})
-	if err != nil {
+	if h.service, err = h.newService(client, h.auditor(h.logger, "")); err != nil {
 		return err
 	}
 	h.users = h.collection(schema.User, h.service.CreateUser, h.listUsers)

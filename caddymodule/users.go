@@ -20,6 +20,7 @@ func (h *Handler) collection(rt *schema.ResourceType,
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, _ string) (int, error) {
 		proj := projection(rt, r.URL.Query())
 		if r.Method == http.MethodPost {
+			ctx = withRequestID(ctx, r)
 			body, err := h.readBody(w, r)
 			if err != nil {
 				return 0, err
@@ -50,6 +51,9 @@ func (h *Handler) userItem(ctx context.Context, w http.ResponseWriter, r *http.R
 	proj := projection(schema.User, r.URL.Query())
 	var res translate.Resource
 	var err error
+	if r.Method != http.MethodGet {
+		ctx = withRequestID(ctx, r)
+	}
 	switch r.Method {
 	case http.MethodGet:
 		res, err = h.service.GetUser(ctx, req, id)

@@ -59,8 +59,8 @@ func TestObservability(t *testing.T) {
 		t.Errorf("got a second log line per request (scim request), want the fields on the access line only")
 	}
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","object":"user","action":"create","hector_id":"` + id + `"`),
-		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\]`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","uuid":"[0-9a-f-]{36}","object":"user","action":"create","hector_id":"` + id + `",.*"users":\[` + id + `\]`),
+		regexp.MustCompile(`"logger":"http.handlers.scim.audit","msg":"hector change","tenant":"acme","uuid":"[0-9a-f-]{36}","object":"user","action":"update","hector_id":"` + id + `","changes":\[\{"field":"first_name"\},\{"field":"status","before":"active","after":"disabled"\}\],"users":\[` + id + `\]`),
 	} {
 		if !want.MatchString(logs) {
 			t.Errorf("no log line matches %s", want)

@@ -17,13 +17,20 @@ type Change struct {
 	// Fields are the field changes of a create or an update, in field
 	// order; Before is "" on create.
 	Fields []FieldChange
-	// Users are the user ids of a membership change.
+	// Users are the Hector ids of the users the change touched: the user
+	// of a user change, the members of a membership change. Empty for
+	// group changes.
 	Users []int64
+	// UserNames are the usernames of Users, in the same order, when the
+	// change knew them without another Hector call; nil otherwise.
+	UserNames []string
 }
 
 // FieldChange is one Hector field before and after a change.
 type FieldChange struct {
-	Field, Before, After string
+	Field  string `json:"field"`
+	Before string `json:"before"`
+	After  string `json:"after"`
 }
 
 // FieldChanges lists the fields that differ between two Hector records

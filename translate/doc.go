@@ -14,6 +14,9 @@
 //     one group change;
 //   - roles.go, settlement.go: the group → role rules and what a
 //     membership change means for a user's role and status;
+//   - drift.go, explain.go: scim-report's drift analysis of a read of
+//     Hector against the rules, and one user's role and status explained
+//     rule by rule;
 //   - list.go: list windows and the plan of a filter against Hector;
 //   - patch.go, docpath.go, resource.go, values.go: PatchOp parsing and
 //     application, attribute paths in documents, JSON values;

@@ -64,7 +64,7 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d tra
 	roles := s.grantsRole(g.Name)
 	deprov := g.ExternalID != "" && len(d.Remove) > 0
 	if !roles && !deprov {
-		return s.memberCalls(ctx, g, d)
+		return s.memberCalls(ctx, g, d, nil)
 	}
 	ids := append(slices.Clone(d.Add), d.Remove...)
 	defer s.locks.lockMany("user", ids)()
@@ -77,7 +77,7 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d tra
 		return err
 	}
 	d.Remove = slices.DeleteFunc(d.Remove, func(id int64) bool { return recs[id] == nil || !translate.InGroup(recs[id], g.ID) })
-	if err := s.memberCalls(ctx, g, d); err != nil {
+	if err := s.memberCalls(ctx, g, d, recs); err != nil {
 		return err
 	}
 	// Verify only the real changes: not re-adds, not removals of non-members.
@@ -92,13 +92,14 @@ func (s *Service) changeMembers(ctx context.Context, g legacyclient.Group, d tra
 	return s.settleMembers(ctx, g, changed, recs, true, st)
 }
 
-// memberCalls makes the Hector member calls of a change.
-func (s *Service) memberCalls(ctx context.Context, g legacyclient.Group, d translate.MemberDelta) error {
+// memberCalls makes the Hector member calls of a change; recs, when the
+// change read the users, name them in the audit lines.
+func (s *Service) memberCalls(ctx context.Context, g legacyclient.Group, d translate.MemberDelta, recs map[int64]json.RawMessage) error {
 	if len(d.Add) > 0 {
 		if err := s.hector.AddMembers(ctx, g.ID, d.Add); err != nil {
 			return groupErr(err, translate.IDString(g.ID))
 		}
-		s.auditMembers(ctx, "add", g.ID, d.Add)
+		s.auditMembers(ctx, "add", g.ID, d.Add, recs)
 	}
 	var mu sync.Mutex
 	var removed []int64
@@ -112,7 +113,7 @@ func (s *Service) memberCalls(ctx context.Context, g legacyclient.Group, d trans
 		return nil
 	})
 	slices.Sort(removed)
-	s.auditMembers(ctx, "remove", g.ID, removed)
+	s.auditMembers(ctx, "remove", g.ID, removed, recs)
 	return err
 }
 

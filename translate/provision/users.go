@@ -130,7 +130,7 @@ func (s *Service) hardDelete(ctx context.Context, n int64, id string) error {
 	if err := s.hector.DeleteUser(ctx, n); err != nil {
 		return userErr(err, id)
 	}
-	s.audit.Change(ctx, translate.Change{Object: "user", Action: "delete", ID: id})
+	s.audit.Change(ctx, translate.Change{Object: "user", Action: "delete", ID: id, Users: []int64{n}})
 	return nil
 }
 
