@@ -481,6 +481,25 @@ func hostileCases() []hostileCase {
 		{name: "filter/group unknown attribute", hostileRequest: filter("Groups", `owner eq "x"`), status: inv, scimType: filt},
 		{name: "filter/group open value filter", hostileRequest: filter("Groups", `members[value eq "1"`), status: inv, scimType: filt},
 
+		// Query strings that do not parse, or name a parameter twice: never
+		// read leniently, which could drop the filter (issue #12).
+		{name: "query/bad escape before the filter", hostileRequest: get("/Users?filter=%ZZuserName%20eq%20%22x%22"), status: inv, scimType: filt},
+		{name: "query/bad escape beside the filter", hostileRequest: get("/Users?filter=userName%20eq%20%22alice@contoso.example%22&x=%ZZ"), status: inv, scimType: filt},
+		{name: "query/semicolon after the filter", hostileRequest: get("/Users?filter=userName%20eq%20%22x%22;count=1"), status: inv, scimType: filt},
+		{name: "query/bad escape in a FILTER key", hostileRequest: get("/Users?FILTER%ZZ=userName%20eq%20%22x%22"), status: inv, scimType: filt},
+		{name: "query/group bad escape", hostileRequest: get("/Groups?excludedAttributes=members&filter=displayName%20eq%20%22Engineering%22&%G0"), status: inv, scimType: filt},
+		{name: "query/bad escape without a filter", hostileRequest: get("/Users?count=%ZZ"), status: inv, scimType: value},
+		{name: "query/bad escape on a resource", hostileRequest: get("/Users/{uid}?attributes=%ZZ"), status: inv, scimType: value},
+		{name: "query/bad escape on POST", hostileRequest: hostileRequest{method: http.MethodPost, path: "/Users?%ZZ", body: validUser}, status: inv, scimType: value},
+		{name: "query/bad escape on PATCH", hostileRequest: hostileRequest{method: http.MethodPatch, path: "/Users/{uid}?attributes=%", body: validPatch}, status: inv, scimType: value},
+		{name: "query/filter twice", hostileRequest: get("/Users?filter=userName%20eq%20%22a%22&filter=userName%20eq%20%22b%22"), status: inv, scimType: filt},
+		{name: "query/filter twice in two cases", hostileRequest: get("/Users?filter=userName%20eq%20%22a%22&Filter=userName%20eq%20%22b%22"), status: inv, scimType: filt},
+		{name: "query/group filter twice", hostileRequest: get("/Groups?filter=displayName%20eq%20%22a%22&filter=displayName%20eq%20%22b%22"), status: inv, scimType: filt},
+		{name: "query/count twice", hostileRequest: get("/Users?count=1&count=2"), status: inv, scimType: value},
+		{name: "query/attributes twice", hostileRequest: get("/Users/{uid}?attributes=userName&ATTRIBUTES=title"), status: inv, scimType: value},
+		{name: "query/empty filter", hostileRequest: get("/Users?filter="), status: inv, scimType: filt},
+		{name: "query/blank filter", hostileRequest: get("/Users?filter=%20%20"), status: inv, scimType: filt},
+
 		// Bad pagination.
 		{name: "page/startIndex abc", hostileRequest: get("/Users?startIndex=abc"), status: inv, scimType: value},
 		{name: "page/count 1.5", hostileRequest: get("/Users?count=1.5"), status: inv, scimType: value},

@@ -95,7 +95,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 		w.Header().Set("Allow", strings.Join(rt.methods, ", "))
 		return writeSCIMError(w, http.StatusMethodNotAllowed, "", r.Method+" is not allowed here")
 	}
-	status, err := rt.handle(ctx, w, r, req, rt.id)
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		return h.writeError(w, r, err)
+	}
+	status, err := rt.handle(ctx, w, withQuery(r, q), req, rt.id)
 	if err != nil {
 		return h.writeError(w, r, err)
 	}

@@ -79,10 +79,15 @@ func projection(rt *schema.ResourceType, q url.Values) translate.Projection {
 	return translate.NewProjection(rt, q.Get("attributes"), q.Get("excludedAttributes"))
 }
 
-// listQuery reads filter, startIndex and count. Unknown parameters (Entra's
-// aadOptscim062020) are ignored.
+// listQuery reads filter, startIndex and count (parseQuery has checked
+// the query string). A filter given empty is 400 invalidFilter, never
+// read as no filter. Unknown parameters (Entra's aadOptscim062020) are
+// ignored.
 func listQuery(q url.Values) (translate.ListQuery, error) {
 	lq := translate.ListQuery{Filter: q.Get("filter"), StartIndex: 1, Count: -1}
+	if q.Has("filter") && strings.TrimSpace(lq.Filter) == "" {
+		return lq, errorf(http.StatusBadRequest, translate.InvalidFilter, "the filter is empty")
+	}
 	if s := q.Get("startIndex"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
