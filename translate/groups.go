@@ -182,6 +182,9 @@ func groupName(o Operation) (*string, error) {
 	if o.Op == "remove" || strings.TrimSpace(v) == "" || o.Path.Ref.Sub != nil {
 		return nil, BadRequest(InvalidValue, "displayName must be a non-empty string")
 	}
+	if err := CheckPlainText("displayName", v); err != nil {
+		return nil, err
+	}
 	return &v, nil
 }
 
@@ -191,6 +194,9 @@ func groupExternalID(o Operation) (*string, error) {
 		s, ok := o.Value.(string)
 		if !ok {
 			return nil, BadRequest(InvalidValue, "externalId must be a string")
+		}
+		if err := CheckPlainText("externalId", s); err != nil {
+			return nil, err
 		}
 		v = s
 	}

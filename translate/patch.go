@@ -44,7 +44,10 @@ func parsePatchGeneral(body []byte, rt *schema.ResourceType) ([]Operation, error
 	if err != nil {
 		return nil, err
 	}
-	_, raw, _ := lookupKey(msg, "Operations")
+	raw, _, err := lookupOnce(msg, "Operations")
+	if err != nil {
+		return nil, err
+	}
 	list, ok := raw.([]any)
 	if !ok || len(list) == 0 {
 		return nil, BadRequest(InvalidSyntax, "a PATCH body needs a non-empty \"Operations\" array")
@@ -68,14 +71,23 @@ func parsePatchGeneral(body []byte, rt *schema.ResourceType) ([]Operation, error
 }
 
 func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, error) {
-	_, rawOp, _ := lookupKey(o, "op")
+	rawOp, _, err := lookupOnce(o, "op")
+	if err != nil {
+		return nil, err
+	}
 	opName, _ := rawOp.(string)
 	op := strings.ToLower(opName)
 	if op != "add" && op != "replace" && op != "remove" {
 		return nil, BadRequest(InvalidSyntax, "unknown PATCH op %q: want add, replace or remove", opName)
 	}
-	_, rawPath, hasPath := lookupKey(o, "path")
-	_, value, hasValue := lookupKey(o, "value")
+	rawPath, hasPath, err := lookupOnce(o, "path")
+	if err != nil {
+		return nil, err
+	}
+	value, hasValue, err := lookupOnce(o, "value")
+	if err != nil {
+		return nil, err
+	}
 	path, _ := rawPath.(string)
 	if hasPath && rawPath != nil {
 		if _, ok := rawPath.(string); !ok {

@@ -57,7 +57,7 @@ func coerceSingle(a *schema.Attribute, v any, name string) (any, error) {
 	if a.Type == schema.Complex {
 		return coerceComplex(a, v, name)
 	}
-	return coerceSimple(a.Type, v, name)
+	return coerceSimple(a, v, name)
 }
 
 func coerceComplex(a *schema.Attribute, v any, name string) (any, error) {
@@ -99,8 +99,8 @@ func coerceComplex(a *schema.Attribute, v any, name string) (any, error) {
 	return nil, BadRequest(InvalidValue, "%s must be a complex value", name)
 }
 
-func coerceSimple(t schema.Type, v any, name string) (any, error) {
-	switch t {
+func coerceSimple(a *schema.Attribute, v any, name string) (any, error) {
+	switch a.Type {
 	case schema.Boolean:
 		return coerceBool(v, name)
 	case schema.Integer, schema.Decimal:
@@ -109,13 +109,40 @@ func coerceSimple(t schema.Type, v any, name string) (any, error) {
 		}
 		return nil, BadRequest(InvalidValue, "%s must be a number", name)
 	}
-	if s, ok := v.(string); ok {
-		if s == "" {
-			return nil, nil
+	s, ok := v.(string)
+	switch {
+	case !ok:
+		return nil, BadRequest(InvalidValue, "%s must be a string", name)
+	case s == "":
+		return nil, nil
+	case plainText[a]:
+		if err := CheckPlainText(name, s); err != nil {
+			return nil, err
 		}
-		return s, nil
 	}
-	return nil, BadRequest(InvalidValue, "%s must be a string", name)
+	return s, nil
+}
+
+// plainText are the attributes that name an account or a group, which
+// may hold no control character: Hector, audit lines and the admins who
+// read them compare and display these values.
+var plainText = map[*schema.Attribute]bool{
+	schema.User.Core.Attr("userName"):            true,
+	schema.User.Core.Attr("displayName"):         true,
+	schema.User.Core.Attr("emails").Sub("value"): true,
+	schema.Common.Attr("externalId"):             true,
+	schema.Group.Core.Attr("displayName"):        true,
+}
+
+// CheckPlainText refuses a value of attribute name that holds a control
+// character (U+0000–U+001F, U+007F): 400 invalidValue.
+func CheckPlainText(name, s string) error {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f {
+			return BadRequest(InvalidValue, "%s must not hold control characters", name)
+		}
+	}
+	return nil
 }
 
 func coerceBool(v any, name string) (any, error) {
@@ -131,6 +158,37 @@ func coerceBool(v any, name string) (any, error) {
 		}
 	}
 	return nil, BadRequest(InvalidValue, "%s must be a boolean", name)
+}
+
+// lookupOnce finds key in m case-insensitively; two keys that differ only
+// in case make the message ambiguous (400 invalidSyntax), since SCIM
+// names are case-insensitive (RFC 7643 §2.1).
+func lookupOnce(m map[string]any, key string) (any, bool, error) {
+	var v any
+	found := ""
+	for k, e := range m {
+		if !strings.EqualFold(k, key) {
+			continue
+		}
+		if found != "" {
+			return nil, false, BadRequest(InvalidSyntax, "%q and %q name the same member", clip(found), clip(k))
+		}
+		found, v = k, e
+	}
+	return v, found != "", nil
+}
+
+// clip shortens a client string for an error detail.
+func clip(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
+	}
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // lookupKey finds key in m case-insensitively.
@@ -188,7 +246,58 @@ func decodeJSONStd(body []byte) (any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, BadRequest(InvalidSyntax, "the body holds more than one JSON value")
 	}
+	if k, dup := duplicateKey(body); dup {
+		return nil, duplicateErr(k)
+	}
 	return v, nil
+}
+
+func duplicateErr(k string) error {
+	return BadRequest(InvalidSyntax, "an object of the body names %q twice", clip(k))
+}
+
+// duplicateKey walks the tokens of one valid JSON value and reports the
+// first member name that an object holds twice. encoding/json keeps the
+// last of them silently; a SCIM body that names an attribute twice is
+// refused instead (RFC 8259 §4 leaves its meaning open).
+func duplicateKey(body []byte) (string, bool) {
+	type object struct {
+		names   map[string]bool
+		wantKey bool // the next string is a member name
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []*object // nil entries are arrays
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if s, ok := tok.(string); ok && top != nil && top.wantKey {
+			if top.names[s] {
+				return s, true
+			}
+			top.names[s], top.wantKey = true, false
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil {
+			top.wantKey = true // a member's value starts: a name comes next
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{names: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, nil)
+		}
+	}
 }
 
 // maxFastDepth bounds the nesting the gjson path builds: each level
@@ -198,10 +307,10 @@ func decodeJSONStd(body []byte) (any, error) {
 const maxFastDepth = 32
 
 // jsonValue builds the value encoding/json would decode r into: objects as
-// map[string]any (the last of duplicate keys wins), arrays as []any,
-// numbers as json.Number. ok is false when r nests deeper than
-// maxFastDepth, or holds a string escape whose decoding is left to
-// encoding/json (a \u escape of a surrogate).
+// map[string]any, arrays as []any, numbers as json.Number. ok is false
+// when r nests deeper than maxFastDepth, holds a string escape whose
+// decoding is left to encoding/json (a \u escape of a surrogate), or an
+// object that names a member twice (decodeJSONStd refuses it, naming it).
 func jsonValue(r gjson.Result, depth int) (v any, ok bool) {
 	switch r.Type {
 	case gjson.Null:
@@ -231,7 +340,7 @@ func jsonValue(r gjson.Result, depth int) (v any, ok bool) {
 	}
 	obj := map[string]any{}
 	r.ForEach(func(k, e gjson.Result) bool {
-		if surrogateEscape(k.Raw) {
+		if _, dup := obj[k.Str]; dup || surrogateEscape(k.Raw) {
 			ok = false
 			return false
 		}
