@@ -91,6 +91,7 @@ type Handler struct {
 	throttle *failureLimiter
 	auth     *authenticator
 	service  *provision.Service
+	unknown  *unknownLog // attribute names already logged as ignored
 	users    handlerFunc // GET and POST /Users
 	groups   handlerFunc // GET and POST /Groups
 	stop     chan struct{}
@@ -151,6 +152,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	h.setDefaults()
 	h.metrics = newMetrics(ctx.GetMetricsRegistry())
+	h.unknown = new(unknownLog)
 	repl := caddy.NewReplacer()
 	auth, err := newAuthenticator(h.Tokens, repl, time.Now)
 	if err != nil {

@@ -88,6 +88,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 	defer cancel()
 	req := provision.Request{BaseURL: requestBase(r, h.BasePath), IfMatch: r.Header.Get("If-Match")}
 	rt := h.route(segs)
+	if len(segs) > 0 {
+		req.Unknown = h.noteUnknown(strings.ToLower(segs[0]))
+	}
 	if rt.handle == nil {
 		return writeSCIMError(w, http.StatusNotFound, "", "no such SCIM endpoint: "+r.URL.Path)
 	}

@@ -92,3 +92,38 @@ func TestDecodeJSONDuplicates(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeUserNoting: names that belong to no schema are ignored and
+// reported once each, sorted; unqualified enterprise attributes are read
+// as the extension's; stored attributes must have their schema's shape.
+func TestDecodeUserNoting(t *testing.T) {
+	m, err := NewMapping(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	doc, err := m.DecodeUserNoting([]byte(`{"userName":"u@x","adreses":[{"locality":"Leeds"}],"department":"R&D",`+
+		`"name":{"givenName":"U","shoeSize":"44"},"emails":[{"value":"u@x","tipe":"work"},{"value":"v@x","tipe":"home"}],`+
+		`"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"badge":"1"},"urn:x:custom":{"a":1}}`),
+		func(n string) { names = append(names, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"adreses", "emails.tipe", "name.shoeSize", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:badge", "urn:x:custom"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("got names %q, want %q", names, want)
+	}
+	if got := m.ToHector(doc)["department"]; got != "R&D" {
+		t.Errorf("got department %v, want R&D", got)
+	}
+	for _, body := range []string{
+		`{"userName":"u@x","emails":"u@x"}`,
+		`{"userName":"u@x","emails":{"value":"u@x"}}`,
+		`{"userName":"u@x","emails":["u@x"]}`,
+		`{"userName":"u@x","name":[{"givenName":"U"}]}`,
+	} {
+		if _, err := m.DecodeUser([]byte(body)); AsError(err).ScimType != InvalidValue {
+			t.Errorf("DecodeUser(%s): got %v, want 400 invalidValue", body, err)
+		}
+	}
+}

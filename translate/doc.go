@@ -15,8 +15,9 @@
 //   - roles.go, settlement.go: the group → role rules and what a
 //     membership change means for a user's role and status;
 //   - list.go: list windows and the plan of a filter against Hector;
-//   - patch.go, docpath.go, resource.go, values.go: PatchOp parsing and
-//     application, attribute paths in documents, JSON values;
+//   - patch.go, docpath.go, resource.go, coerce.go, values.go: PatchOp
+//     parsing and application, attribute paths in documents, POST and PUT
+//     bodies, reading client values by the schema, JSON decoding;
 //   - projection.go, precondition.go, errors.go, audit.go.
 //
 // Filters and PATCH paths are parsed by package filter; schemas live in

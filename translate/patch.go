@@ -186,15 +186,18 @@ func checkValue(o Operation) error {
 		return nil
 	}
 	target, name := targetAttr(o.Path)
-	_, err := coerceTarget(o.Path, target, o.Value, name)
+	_, err := coerceTarget(coercion{}, o.Path, target, o.Value, name)
 	return err
 }
 
+// applyOp applies an operation on a stored attribute, whose value must
+// have the schema's shape.
 func applyOp(doc map[string]any, o Operation) error {
+	c := coercion{strict: true}
 	target, name := targetAttr(o.Path)
 	if o.Op == "remove" {
 		if o.HasValue && o.Path.Filter == nil && o.Path.Ref.Sub == nil && target.MultiValued {
-			v, err := coerce(target, o.Value, name)
+			v, err := c.value(target, o.Value, name)
 			if err != nil {
 				return err
 			}
@@ -204,7 +207,7 @@ func applyOp(doc map[string]any, o Operation) error {
 		removePath(doc, o.Path)
 		return nil
 	}
-	v, err := coerceTarget(o.Path, target, o.Value, name)
+	v, err := coerceTarget(c, o.Path, target, o.Value, name)
 	if err != nil {
 		return err
 	}
@@ -231,14 +234,14 @@ func targetAttr(p filter.Path) (*schema.Attribute, string) {
 
 // coerceTarget coerces a value; under a value filter without a
 // sub-attribute the value is one element of the multi-valued attribute.
-func coerceTarget(p filter.Path, target *schema.Attribute, v any, name string) (any, error) {
+func coerceTarget(c coercion, p filter.Path, target *schema.Attribute, v any, name string) (any, error) {
 	if p.Filter != nil && p.Sub == nil {
-		return coerceSingle(target, v, name)
+		return c.single(target, v, name)
 	}
 	if p.Ref.Sub != nil && p.Ref.Attr.MultiValued {
-		return coerceSingle(target, v, name)
+		return c.single(target, v, name)
 	}
-	return coerce(target, v, name)
+	return c.value(target, v, name)
 }
 
 // setWhole applies add or replace to a whole attribute: complex values
