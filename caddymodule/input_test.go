@@ -215,3 +215,22 @@ func TestInputAccepted(t *testing.T) {
 		})
 	}
 }
+
+// TestPatchValues: an explicit null clears, a remove needs no value, and
+// a PATCH refused for a missing value writes nothing.
+func TestPatchValues(t *testing.T) {
+	e := newHostileEnv(t)
+	id := e.create(t, "Users", `{"userName":"pv@contoso.example","name":{"givenName":"Pat","familyName":"Vale"},"title":"Chef","externalId":"pv"}`)
+	patch := func(status int, ops string) {
+		t.Helper()
+		e.must(t, status, hostileRequest{method: http.MethodPatch, path: "/Users/" + id, body: hostilePatch(ops)})
+	}
+	patch(http.StatusBadRequest, `{"op":"replace","path":"name.givenName"}`)
+	checkRecord(t, hectorUser(t, e, id), map[string]string{"first_name": "Pat", "title": "Chef"})
+	patch(http.StatusOK, `{"op":"replace","path":"name.givenName","value":null}`)
+	checkRecord(t, hectorUser(t, e, id), map[string]string{"first_name": "", "last_name": "Vale"})
+	patch(http.StatusOK, `{"op":"Remove","path":"title"}`)
+	checkRecord(t, hectorUser(t, e, id), map[string]string{"title": ""})
+	patch(http.StatusOK, `{"op":"add","path":"name.familyName","value":null},{"op":"add","path":"title","value":"Cook"}`)
+	checkRecord(t, hectorUser(t, e, id), map[string]string{"last_name": "", "title": "Cook", "username": "pv@contoso.example"})
+}

@@ -88,6 +88,9 @@ func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, err
 	if err != nil {
 		return nil, err
 	}
+	if op != "remove" && !hasValue {
+		return nil, BadRequest(InvalidSyntax, "an %s operation needs a value (null clears)", op)
+	}
 	path, _ := rawPath.(string)
 	if hasPath && rawPath != nil {
 		if _, ok := rawPath.(string); !ok {
@@ -108,12 +111,12 @@ func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, err
 	if err != nil {
 		return nil, err
 	}
-	if p.Ref.Attr == nil && !p.Ignored {
-		obj, ok := value.(map[string]any)
-		if !ok || op == "remove" {
-			return nil, BadRequest(InvalidValue, "an operation on %s needs an object value", path)
-		}
-		return expandValue(op, p.Ref.Schema.ID+":", obj, rt)
+	switch {
+	case p.Ignored:
+	case p.Ref.Attr == nil:
+		return nil, BadRequest(InvalidPath, "the path %q names a schema, not an attribute (RFC 7644 §3.5.2)", clip(path))
+	case op == "remove" && p.Ref.Attr.Required && p.Ref.Sub == nil && p.Filter == nil:
+		return nil, BadRequest(Mutability, "%s is required and cannot be removed", p.String())
 	}
 	return []Operation{{Op: op, Path: p, Value: value, HasValue: hasValue}}, nil
 }
