@@ -610,6 +610,38 @@ func hostileCases() []hostileCase {
 		{name: "id/group PATCH negative", hostileRequest: hostileRequest{method: http.MethodPatch, path: "/Groups/-5", body: hostilePatch(`{"op":"add","path":"members","value":[{"value":"1"}]}`)}, status: http.StatusNotFound},
 		{name: "id/group PUT dot dot", hostileRequest: hostileRequest{method: http.MethodPut, path: "/Groups/%2e%2e", body: validGroup}, status: http.StatusNotFound},
 
+		// Searches (RFC 7644 §3.4.3): POST only, and a body that says exactly
+		// what to search, or 400.
+		{name: "search/GET", hostileRequest: get("/Users/.search"), status: http.StatusMethodNotAllowed},
+		{name: "search/GET with a filter", hostileRequest: get("/Users/.search?filter=" + url.QueryEscape(`userName eq "x"`)), status: http.StatusMethodNotAllowed},
+		{name: "search/PUT", hostileRequest: hostileRequest{method: http.MethodPut, path: "/Users/.search", body: validUser}, status: http.StatusMethodNotAllowed},
+		{name: "search/PATCH groups", hostileRequest: hostileRequest{method: http.MethodPatch, path: "/Groups/.search", body: validPatch}, status: http.StatusMethodNotAllowed},
+		{name: "search/DELETE groups", hostileRequest: hostileRequest{method: http.MethodDelete, path: "/Groups/.SEARCH"}, status: http.StatusMethodNotAllowed},
+		{name: "search/misspelt filter", hostileRequest: post("Users/.search", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filtr":"userName eq \"x\""}`), status: inv, scimType: syntax},
+		{name: "search/bad filter", hostileRequest: post("Users/.search", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"userName eq"}`), status: inv, scimType: filt},
+		{name: "search/unknown attribute in the filter", hostileRequest: post("Users/.search", `{"filter":"favoriteColor eq \"x\""}`), status: inv, scimType: filt},
+		{name: "search/filter a number", hostileRequest: post("Users/.search", `{"filter":7}`), status: inv, scimType: filt},
+		{name: "search/empty filter", hostileRequest: post("Users/.search", `{"filter":" "}`), status: inv, scimType: filt},
+		{name: "search/filter twice", hostileRequest: post("Users/.search", `{"filter":"userName eq \"a\"","filter":"userName eq \"b\""}`), status: inv, scimType: syntax},
+		{name: "search/filter in two cases", hostileRequest: post("Users/.search", `{"filter":"userName eq \"a\"","Filter":"userName eq \"b\""}`), status: inv, scimType: syntax},
+		{name: "search/filter in the query too", hostileRequest: post("Users/.search?filter="+url.QueryEscape(`userName eq "a"`), `{"filter":"userName eq \"b\""}`), status: inv, scimType: syntax},
+		{name: "search/count a string", hostileRequest: post("Users/.search", `{"count":"5"}`), status: inv, scimType: value},
+		{name: "search/count 1.5", hostileRequest: post("Users/.search", `{"count":1.5}`), status: inv, scimType: value},
+		{name: "search/count huge", hostileRequest: post("Users/.search", `{"count":99999999999999999999}`), status: inv, scimType: value},
+		{name: "search/startIndex a boolean", hostileRequest: post("Users/.search", `{"startIndex":true}`), status: inv, scimType: value},
+		{name: "search/attributes a number", hostileRequest: post("Users/.search", `{"attributes":7}`), status: inv, scimType: value},
+		{name: "search/attributes numbers", hostileRequest: post("Users/.search", `{"attributes":[1,2]}`), status: inv, scimType: value},
+		{name: "search/schemas of a User", hostileRequest: post("Users/.search", validUser), status: inv, scimType: syntax},
+		{name: "search/not JSON", hostileRequest: post("Users/.search", `{`), status: inv, scimType: syntax},
+		{name: "search/an array", hostileRequest: post("Groups/.search", `[]`), status: inv, scimType: syntax},
+		{name: "search/empty body", hostileRequest: hostileRequest{method: http.MethodPost, path: "/Users/.search", ctype: MediaType}, status: inv, scimType: syntax},
+		{name: "search/text/plain", hostileRequest: withType(post("Users/.search", `{}`), "text/plain"), status: http.StatusUnsupportedMediaType},
+		{name: "search/group bad filter", hostileRequest: post("Groups/.search", `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"filter":"displayName eq"}`), status: inv, scimType: filt},
+		{name: "search/group sortBy a number", hostileRequest: post("Groups/.search", `{"sortBy":1}`), status: inv, scimType: value},
+		{name: "search/below an id", hostileRequest: post("Users/{uid}/.search", `{}`), status: http.StatusNotFound},
+		{name: "search/at the root", hostileRequest: post(".search", `{}`), status: http.StatusNotFound},
+		{name: "search/no token", hostileRequest: hostileRequest{method: http.MethodPost, path: "/Users/.search", body: `{}`, noAuth: true}, status: http.StatusUnauthorized},
+
 		// Wrong methods.
 		{name: "method/DELETE Users", hostileRequest: hostileRequest{method: http.MethodDelete, path: "/Users"}, status: http.StatusMethodNotAllowed},
 		{name: "method/PATCH Users", hostileRequest: hostileRequest{method: http.MethodPatch, path: "/Users", body: validPatch}, status: http.StatusMethodNotAllowed},
@@ -780,7 +812,7 @@ func checkSCIMError(t testing.TB, resp *http.Response, body []byte, status int, 
 			t.Errorf("got WWW-Authenticate %q, want a Bearer challenge", got)
 		}
 	case http.StatusMethodNotAllowed:
-		if got := resp.Header.Get("Allow"); !strings.Contains(got, http.MethodGet) {
+		if got := resp.Header.Get("Allow"); got == "" || strings.Contains(got, resp.Request.Method) {
 			t.Errorf("got Allow %q, want the allowed methods", got)
 		}
 	}

@@ -24,6 +24,7 @@ func TestContentTypeExact(t *testing.T) {
 		{"resource", hostileRequest{method: http.MethodGet, path: "/Users/" + uid}, http.StatusOK, MediaType},
 		{"created", hostileRequest{method: http.MethodPost, path: "/Users", body: `{"userName":"ct@contoso.example"}`}, http.StatusCreated, MediaType},
 		{"list", hostileRequest{method: http.MethodGet, path: "/Users?count=2"}, http.StatusOK, MediaType},
+		{"search", hostileRequest{method: http.MethodPost, path: "/Groups/.search", body: `{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":1}`}, http.StatusOK, MediaType},
 		{"error", hostileRequest{method: http.MethodGet, path: "/Users/abc"}, http.StatusNotFound, MediaType},
 		{"error 401", hostileRequest{method: http.MethodGet, path: "/Users", noAuth: true}, http.StatusUnauthorized, MediaType},
 		{"error 400", hostileRequest{method: http.MethodPost, path: "/Users", body: `{`}, http.StatusBadRequest, MediaType},
@@ -43,7 +44,7 @@ func TestContentTypeExact(t *testing.T) {
 			}
 		})
 	}
-	if tests[6].name != "streamed group" {
+	if tests[7].name != "streamed group" {
 		t.Fatal("the table moved: check the streamed case")
 	}
 	group := e.must(t, http.StatusOK, hostileRequest{method: http.MethodGet, path: "/Groups/" + gid})

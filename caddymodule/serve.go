@@ -133,6 +133,7 @@ var (
 	collectionMethods = []string{http.MethodGet, http.MethodPost}
 	itemMethods       = []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	readMethods       = []string{http.MethodGet}
+	searchMethods     = []string{http.MethodPost}
 )
 
 // route finds the endpoint for the path segments below the base path.
@@ -147,13 +148,19 @@ func (h *Handler) route(segs []string) route {
 	}
 	switch strings.ToLower(segs[0]) {
 	case "users":
-		if id == "" {
+		switch {
+		case id == "":
 			return route{methods: collectionMethods, handle: h.users}
+		case strings.EqualFold(id, searchID):
+			return route{methods: searchMethods, handle: h.users, id: searchID}
 		}
 		return route{methods: itemMethods, handle: h.userItem, id: id}
 	case "groups":
-		if id == "" {
+		switch {
+		case id == "":
 			return route{methods: collectionMethods, handle: h.groups}
+		case strings.EqualFold(id, searchID):
+			return route{methods: searchMethods, handle: h.groups, id: searchID}
 		}
 		return route{methods: itemMethods, handle: h.groupItem, id: id}
 	case "serviceproviderconfig":

@@ -12,12 +12,19 @@ import (
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-// collection serves GET (list) and POST (create) on /Users or /Groups.
+// lister lists a collection: the query, and whether members are wanted.
+type lister func(context.Context, provision.Request, translate.ListQuery, bool) (*translate.ListResult, error)
+
+// collection serves GET (list) and POST (create) on /Users or /Groups,
+// and POST on their /.search.
 func (h *Handler) collection(rt *schema.ResourceType,
 	create func(context.Context, provision.Request, []byte) (translate.Resource, error),
-	list func(context.Context, provision.Request, translate.ListQuery, bool) (*translate.ListResult, error),
+	list lister,
 ) handlerFunc {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, _ string) (int, error) {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, id string) (int, error) {
+		if id == searchID {
+			return h.search(ctx, w, r, req, rt, list)
+		}
 		proj := projection(rt, r.URL.Query())
 		if r.Method == http.MethodPost {
 			body, err := h.readBody(w, r)

@@ -15,6 +15,7 @@
 //   - roles.go, settlement.go: the group → role rules and what a
 //     membership change means for a user's role and status;
 //   - list.go: list windows and the plan of a filter against Hector;
+//     search.go: SearchRequest bodies (POST /.search);
 //   - patch.go, docpath.go, resource.go, coerce.go, values.go: PatchOp
 //     parsing and application, attribute paths in documents, POST and PUT
 //     bodies, reading client values by the schema, JSON decoding;
