@@ -41,7 +41,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.WriteString(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"response encoding failed"}`)
 	}
 	buf.WriteByte('\n')
-	w.Header().Set("Content-Type", MediaType+"; charset=utf-8")
+	w.Header().Set("Content-Type", MediaType)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())

@@ -25,6 +25,7 @@ type metrics struct {
 	rateWait       *prometheus.CounterVec   // tenant
 	tokenExpiry    *prometheus.GaugeVec     // tenant, token (its position in the config)
 	authFailures   *prometheus.CounterVec   // tenant, reason
+	unknownAttrs   *prometheus.CounterVec   // tenant, resource
 }
 
 const namespace = "hector_scim"
@@ -51,6 +52,8 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "When each configured bearer token expires (Unix time), by its position in the config."}, []string{"tenant", "token"})),
 		authFailures: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "auth_failures_total",
 			Help: "Requests refused for their credentials, by reason."}, []string{"tenant", "reason"})),
+		unknownAttrs: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: "unknown_attributes_total",
+			Help: "Attribute names of accepted POST and PUT bodies that belong to no schema and were ignored, by resource."}, []string{"tenant", "resource"})),
 	}
 }
 

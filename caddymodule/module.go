@@ -99,6 +99,7 @@ type Handler struct {
 	poolKeys []any                // the keys of shared this handler holds
 	auth     *authenticator
 	service  *provision.Service
+	unknown  *unknownLog // attribute names already logged as ignored
 	users    handlerFunc // GET and POST /Users
 	groups   handlerFunc // GET and POST /Groups
 }
@@ -162,6 +163,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	}
 	h.setDefaults()
 	h.metrics = newMetrics(ctx.GetMetricsRegistry())
+	h.unknown = new(unknownLog)
 	repl := caddy.NewReplacer()
 	auth, err := newAuthenticator(h.Tokens, repl, time.Now)
 	if err != nil {

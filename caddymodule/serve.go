@@ -113,6 +113,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 	defer cancel()
 	req := provision.Request{BaseURL: requestBase(r, h.BasePath), IfMatch: r.Header.Get("If-Match")}
 	rt := h.route(segs)
+	if len(segs) > 0 {
+		req.Unknown = h.noteUnknown(strings.ToLower(segs[0]))
+	}
 	if rt.handle == nil {
 		return writeSCIMError(w, http.StatusNotFound, "", "no such SCIM endpoint: "+r.URL.Path)
 	}
@@ -120,7 +123,11 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, segs []string) i
 		w.Header().Set("Allow", strings.Join(rt.methods, ", "))
 		return writeSCIMError(w, http.StatusMethodNotAllowed, "", r.Method+" is not allowed here")
 	}
-	status, err := rt.handle(ctx, w, r, req, rt.id)
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		return h.writeError(w, r, err)
+	}
+	status, err := rt.handle(ctx, w, withQuery(r, q), req, rt.id)
 	if err != nil {
 		return h.writeError(w, r, err)
 	}
@@ -151,6 +158,7 @@ var (
 	collectionMethods = []string{http.MethodGet, http.MethodPost}
 	itemMethods       = []string{http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}
 	readMethods       = []string{http.MethodGet}
+	searchMethods     = []string{http.MethodPost}
 )
 
 // route finds the endpoint for the path segments below the base path.
@@ -165,13 +173,19 @@ func (h *Handler) route(segs []string) route {
 	}
 	switch strings.ToLower(segs[0]) {
 	case "users":
-		if id == "" {
+		switch {
+		case id == "":
 			return route{methods: collectionMethods, handle: h.users}
+		case strings.EqualFold(id, searchID):
+			return route{methods: searchMethods, handle: h.users, id: searchID}
 		}
 		return route{methods: itemMethods, handle: h.userItem, id: id}
 	case "groups":
-		if id == "" {
+		switch {
+		case id == "":
 			return route{methods: collectionMethods, handle: h.groups}
+		case strings.EqualFold(id, searchID):
+			return route{methods: searchMethods, handle: h.groups, id: searchID}
 		}
 		return route{methods: itemMethods, handle: h.groupItem, id: id}
 	case "serviceproviderconfig":

@@ -34,7 +34,7 @@ func hasStream(doc map[string]any) bool {
 // small buffer. A stream that fails midway aborts the connection, so the
 // client sees a failed request rather than a short list.
 func writeStreaming(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", MediaType+"; charset=utf-8")
+	w.Header().Set("Content-Type", MediaType)
 	w.WriteHeader(status)
 	bw := bufio.NewWriterSize(w, 32<<10)
 	if err := encodeValue(bw, v); err != nil {

@@ -12,12 +12,19 @@ import (
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-// collection serves GET (list) and POST (create) on /Users or /Groups.
+// lister lists a collection: the query, and whether members are wanted.
+type lister func(context.Context, provision.Request, translate.ListQuery, bool) (*translate.ListResult, error)
+
+// collection serves GET (list) and POST (create) on /Users or /Groups,
+// and POST on their /.search.
 func (h *Handler) collection(rt *schema.ResourceType,
 	create func(context.Context, provision.Request, []byte) (translate.Resource, error),
-	list func(context.Context, provision.Request, translate.ListQuery, bool) (*translate.ListResult, error),
+	list lister,
 ) handlerFunc {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, _ string) (int, error) {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, req provision.Request, id string) (int, error) {
+		if id == searchID {
+			return h.search(ctx, w, r, req, rt, list)
+		}
 		proj := projection(rt, r.URL.Query())
 		if r.Method == http.MethodPost {
 			ctx = withRequestID(ctx, r)
@@ -83,10 +90,15 @@ func projection(rt *schema.ResourceType, q url.Values) translate.Projection {
 	return translate.NewProjection(rt, q.Get("attributes"), q.Get("excludedAttributes"))
 }
 
-// listQuery reads filter, startIndex and count. Unknown parameters (Entra's
-// aadOptscim062020) are ignored.
+// listQuery reads filter, startIndex and count (parseQuery has checked
+// the query string). A filter given empty is 400 invalidFilter, never
+// read as no filter. Unknown parameters (Entra's aadOptscim062020) are
+// ignored.
 func listQuery(q url.Values) (translate.ListQuery, error) {
 	lq := translate.ListQuery{Filter: q.Get("filter"), StartIndex: 1, Count: -1}
+	if q.Has("filter") && strings.TrimSpace(lq.Filter) == "" {
+		return lq, errorf(http.StatusBadRequest, translate.InvalidFilter, "the filter is empty")
+	}
 	if s := q.Get("startIndex"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {

@@ -18,6 +18,12 @@ var decodeSeeds = []string{
 	"\ufeff{}", "{}\x00", "\x00", "", " ", "\t\n\r {}\t\n\r",
 	strings.Repeat("[", 31) + strings.Repeat("]", 31), strings.Repeat(`{"a":`, 40) + "1" + strings.Repeat("}", 40),
 	`[` + strings.Repeat(`{"value":"12"},`, 99) + `{"value":"13"}]`,
+	// Duplicate member names, plain, nested, escaped, deep, beside surrogates.
+	`{"a":{"b":1,"b":2}}`, `[{"a":1},{"a":1}]`, `{"a":[{"b":1}],"b":{"a":1}}`, `{"a":1,"\u0061":2}`,
+	`{"\ud800":1,"\ud800":2}`, `{"\ud800":1,"\udc00":2}`, `{"a":"\ud800","a":1}`, `{"a":[1,{"a":2}],"a":3}`,
+	strings.Repeat(`{"a":`, 40) + `{"b":1,"b":2}` + strings.Repeat("}", 40),
+	strings.Repeat(`[`, 40) + `{"b":1,"c":{"b":2}}` + strings.Repeat("]", 40),
+	`{"Operations":[{"op":"replace","value":{"active":false,"active":true}}]}`,
 }
 
 // checkDecodeAgrees fails when decodeJSON and encoding/json disagree on
@@ -57,4 +63,67 @@ func FuzzDecodeJSONAgrees(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(checkDecodeAgrees)
+}
+
+// TestDecodeJSONDuplicates: an object that names a member twice is 400
+// invalidSyntax on both paths, however the names are spelt; the same name
+// in two objects is fine.
+func TestDecodeJSONDuplicates(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		dup  bool
+	}{
+		{`{"userName":"a","userName":"b"}`, true},
+		{`{"userName":"a","user\u004eame":"b"}`, true},
+		{`{"a":{"b":1,"b":2}}`, true},
+		{strings.Repeat(`[`, 40) + `{"b":1,"b":2}` + strings.Repeat("]", 40), true},
+		{`{"\ud800":1,"\udc00":2}`, true},          // both decode to U+FFFD
+		{`{"userName":"a","UserName":"b"}`, false}, // case: left to the schema
+		{`[{"a":1},{"a":1}]`, false},
+		{`{"a":{"a":{"a":1}}}`, false},
+	} {
+		for name, decode := range map[string]func([]byte) (any, error){"decodeJSON": decodeJSON, "decodeJSONStd": decodeJSONStd} {
+			_, err := decode([]byte(tt.body))
+			if e := AsError(err); tt.dup && (err == nil || e.Status != 400 || e.ScimType != InvalidSyntax) {
+				t.Errorf("%s(%s): got %v, want 400 invalidSyntax", name, tt.body, err)
+			} else if !tt.dup && err != nil {
+				t.Errorf("%s(%s): got %v, want no error", name, tt.body, err)
+			}
+		}
+	}
+}
+
+// TestDecodeUserNoting: names that belong to no schema are ignored and
+// reported once each, sorted; unqualified enterprise attributes are read
+// as the extension's; stored attributes must have their schema's shape.
+func TestDecodeUserNoting(t *testing.T) {
+	m, err := NewMapping(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	doc, err := m.DecodeUserNoting([]byte(`{"userName":"u@x","adreses":[{"locality":"Leeds"}],"department":"R&D",`+
+		`"name":{"givenName":"U","shoeSize":"44"},"emails":[{"value":"u@x","tipe":"work"},{"value":"v@x","tipe":"home"}],`+
+		`"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"badge":"1"},"urn:x:custom":{"a":1}}`),
+		func(n string) { names = append(names, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"adreses", "emails.tipe", "name.shoeSize", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:badge", "urn:x:custom"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("got names %q, want %q", names, want)
+	}
+	if got := m.ToHector(doc)["department"]; got != "R&D" {
+		t.Errorf("got department %v, want R&D", got)
+	}
+	for _, body := range []string{
+		`{"userName":"u@x","emails":"u@x"}`,
+		`{"userName":"u@x","emails":{"value":"u@x"}}`,
+		`{"userName":"u@x","emails":["u@x"]}`,
+		`{"userName":"u@x","name":[{"givenName":"U"}]}`,
+	} {
+		if _, err := m.DecodeUser([]byte(body)); AsError(err).ScimType != InvalidValue {
+			t.Errorf("DecodeUser(%s): got %v, want 400 invalidValue", body, err)
+		}
+	}
 }

@@ -18,8 +18,10 @@
 //     Hector against the rules, and one user's role and status explained
 //     rule by rule;
 //   - list.go: list windows and the plan of a filter against Hector;
-//   - patch.go, docpath.go, resource.go, values.go: PatchOp parsing and
-//     application, attribute paths in documents, JSON values;
+//     search.go: SearchRequest bodies (POST /.search);
+//   - patch.go, docpath.go, resource.go, coerce.go, values.go: PatchOp
+//     parsing and application, attribute paths in documents, POST and PUT
+//     bodies, reading client values by the schema, JSON decoding;
 //   - projection.go, precondition.go, errors.go, audit.go.
 //
 // Filters and PATCH paths are parsed by package filter; schemas live in

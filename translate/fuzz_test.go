@@ -138,6 +138,11 @@ var fuzzUserSeeds = []string{
    }`,
 	// The older sample: explicit nulls and a malformed URN.
 	`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0User"],"userName":"bob@contoso.com","addresses":null,"title":null,"urn:ietf:params:scim:schemas:extension:enterprise:2.0User":{"employeeNumber":"7"}}`,
+	// Microsoft's "Example 2. Provision a user": unqualified department and
+	// manager, all null.
+	`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0User"],"externalId":"jyoung","userName":"jyoung","active":true,"addresses":null,"displayName":"Joy Young","emails":[{"type":"work","value":"jyoung@Contoso.com","primary":true}],"meta":{"resourceType":"User"},"name":{"familyName":"Young","givenName":"Joy"},"phoneNumbers":null,"preferredLanguage":null,"title":null,"department":null,"manager":null}`,
+	// Unknown and misspelt names, unqualified enterprise attributes.
+	`{"userName":"u@x","adreses":[{"locality":"Leeds"}],"department":"R&D","employeeNumber":"E1","name":{"givenName":"U","shoeSize":"44"}}`,
 	// Okta's create.
 	`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"isabella@contoso.com","name":{"givenName":"Isabella","familyName":"Jones"},"emails":[{"primary":true,"value":"isabella@contoso.com","type":"work"}],"displayName":"Isabella Jones","locale":"en-US","externalId":"00u1esetpqZj5tzBp4x7","groups":[],"password":"1mz050nq","active":true}`,
 	// Okta's PUT, carrying id, meta and groups.

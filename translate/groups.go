@@ -86,12 +86,17 @@ type GroupBody struct {
 }
 
 // DecodeGroup decodes and checks a Group body; displayName is required.
-func DecodeGroup(body []byte) (GroupBody, error) {
+// Names that belong to no schema are ignored.
+func DecodeGroup(body []byte) (GroupBody, error) { return DecodeGroupNoting(body, nil) }
+
+// DecodeGroupNoting is DecodeGroup that passes each ignored name (as
+// DecodeUserNoting does) to ignored when it is not nil.
+func DecodeGroupNoting(body []byte, ignored func(name string)) (GroupBody, error) {
 	obj, err := decodeObject(body)
 	if err != nil {
 		return GroupBody{}, err
 	}
-	doc, err := normalizeResource(obj, schema.Group, func(schema.Ref) bool { return true })
+	doc, unknown, err := normalizeResource(obj, schema.Group, func(schema.Ref) bool { return true })
 	if err != nil {
 		return GroupBody{}, err
 	}
@@ -102,8 +107,11 @@ func DecodeGroup(body []byte) (GroupBody, error) {
 	}
 	g.ExternalID, _ = doc["externalId"].(string)
 	_, _, g.HasMembers = lookupKey(obj, "members")
-	g.Members, err = memberIDs(asList(doc["members"]))
-	return g, err
+	if g.Members, err = memberIDs(asList(doc["members"])); err != nil {
+		return g, err
+	}
+	noteAll(ignored, unknown)
+	return g, nil
 }
 
 // memberIDs reads member values as Hector user ids, without duplicates.
@@ -182,6 +190,9 @@ func groupName(o Operation) (*string, error) {
 	if o.Op == "remove" || strings.TrimSpace(v) == "" || o.Path.Ref.Sub != nil {
 		return nil, BadRequest(InvalidValue, "displayName must be a non-empty string")
 	}
+	if err := CheckPlainText("displayName", v); err != nil {
+		return nil, err
+	}
 	return &v, nil
 }
 
@@ -191,6 +202,9 @@ func groupExternalID(o Operation) (*string, error) {
 		s, ok := o.Value.(string)
 		if !ok {
 			return nil, BadRequest(InvalidValue, "externalId must be a string")
+		}
+		if err := CheckPlainText("externalId", s); err != nil {
+			return nil, err
 		}
 		v = s
 	}

@@ -79,9 +79,9 @@ func (o Operation) memberIDs() ([]int64, error) {
 	return valueIDs(o.Value)
 }
 
-// valueIDs reads member ids from a client value of any form coerce accepts.
+// valueIDs reads member ids from a client value: an array of members.
 func valueIDs(v any) ([]int64, error) {
-	c, err := coerce(schema.Group.Core.Attr("members"), v, "members")
+	c, err := coerceStrict(schema.Group.Core.Attr("members"), v, "members")
 	if err != nil {
 		return nil, err
 	}

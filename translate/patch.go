@@ -44,7 +44,10 @@ func parsePatchGeneral(body []byte, rt *schema.ResourceType) ([]Operation, error
 	if err != nil {
 		return nil, err
 	}
-	_, raw, _ := lookupKey(msg, "Operations")
+	raw, _, err := lookupOnce(msg, "Operations")
+	if err != nil {
+		return nil, err
+	}
 	list, ok := raw.([]any)
 	if !ok || len(list) == 0 {
 		return nil, BadRequest(InvalidSyntax, "a PATCH body needs a non-empty \"Operations\" array")
@@ -68,14 +71,26 @@ func parsePatchGeneral(body []byte, rt *schema.ResourceType) ([]Operation, error
 }
 
 func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, error) {
-	_, rawOp, _ := lookupKey(o, "op")
+	rawOp, _, err := lookupOnce(o, "op")
+	if err != nil {
+		return nil, err
+	}
 	opName, _ := rawOp.(string)
 	op := strings.ToLower(opName)
 	if op != "add" && op != "replace" && op != "remove" {
 		return nil, BadRequest(InvalidSyntax, "unknown PATCH op %q: want add, replace or remove", opName)
 	}
-	_, rawPath, hasPath := lookupKey(o, "path")
-	_, value, hasValue := lookupKey(o, "value")
+	rawPath, hasPath, err := lookupOnce(o, "path")
+	if err != nil {
+		return nil, err
+	}
+	value, hasValue, err := lookupOnce(o, "value")
+	if err != nil {
+		return nil, err
+	}
+	if op != "remove" && !hasValue {
+		return nil, BadRequest(InvalidSyntax, "an %s operation needs a value (null clears)", op)
+	}
 	path, _ := rawPath.(string)
 	if hasPath && rawPath != nil {
 		if _, ok := rawPath.(string); !ok {
@@ -96,12 +111,12 @@ func parseOperation(o map[string]any, rt *schema.ResourceType) ([]Operation, err
 	if err != nil {
 		return nil, err
 	}
-	if p.Ref.Attr == nil && !p.Ignored {
-		obj, ok := value.(map[string]any)
-		if !ok || op == "remove" {
-			return nil, BadRequest(InvalidValue, "an operation on %s needs an object value", path)
-		}
-		return expandValue(op, p.Ref.Schema.ID+":", obj, rt)
+	switch {
+	case p.Ignored:
+	case p.Ref.Attr == nil:
+		return nil, BadRequest(InvalidPath, "the path %q names a schema, not an attribute (RFC 7644 §3.5.2)", clip(path))
+	case op == "remove" && p.Ref.Attr.Required && p.Ref.Sub == nil && p.Filter == nil:
+		return nil, BadRequest(Mutability, "%s is required and cannot be removed", p.String())
 	}
 	return []Operation{{Op: op, Path: p, Value: value, HasValue: hasValue}}, nil
 }
@@ -174,15 +189,18 @@ func checkValue(o Operation) error {
 		return nil
 	}
 	target, name := targetAttr(o.Path)
-	_, err := coerceTarget(o.Path, target, o.Value, name)
+	_, err := coerceTarget(coercion{}, o.Path, target, o.Value, name)
 	return err
 }
 
+// applyOp applies an operation on a stored attribute, whose value must
+// have the schema's shape.
 func applyOp(doc map[string]any, o Operation) error {
+	c := coercion{strict: true}
 	target, name := targetAttr(o.Path)
 	if o.Op == "remove" {
 		if o.HasValue && o.Path.Filter == nil && o.Path.Ref.Sub == nil && target.MultiValued {
-			v, err := coerce(target, o.Value, name)
+			v, err := c.value(target, o.Value, name)
 			if err != nil {
 				return err
 			}
@@ -192,7 +210,7 @@ func applyOp(doc map[string]any, o Operation) error {
 		removePath(doc, o.Path)
 		return nil
 	}
-	v, err := coerceTarget(o.Path, target, o.Value, name)
+	v, err := coerceTarget(c, o.Path, target, o.Value, name)
 	if err != nil {
 		return err
 	}
@@ -219,14 +237,14 @@ func targetAttr(p filter.Path) (*schema.Attribute, string) {
 
 // coerceTarget coerces a value; under a value filter without a
 // sub-attribute the value is one element of the multi-valued attribute.
-func coerceTarget(p filter.Path, target *schema.Attribute, v any, name string) (any, error) {
+func coerceTarget(c coercion, p filter.Path, target *schema.Attribute, v any, name string) (any, error) {
 	if p.Filter != nil && p.Sub == nil {
-		return coerceSingle(target, v, name)
+		return c.single(target, v, name)
 	}
 	if p.Ref.Sub != nil && p.Ref.Attr.MultiValued {
-		return coerceSingle(target, v, name)
+		return c.single(target, v, name)
 	}
-	return coerce(target, v, name)
+	return c.value(target, v, name)
 }
 
 // setWhole applies add or replace to a whole attribute: complex values

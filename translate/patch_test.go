@@ -112,6 +112,12 @@ func TestPatchErrors(t *testing.T) {
 		{"wrong type for a string", `{"Operations":[{"op":"replace","path":"title","value":{"a":1}}]}`, InvalidValue},
 		{"wrong type for a boolean", `{"Operations":[{"op":"replace","path":"active","value":"maybe"}]}`, InvalidValue},
 		{"read-only attribute", `{"Operations":[{"op":"replace","path":"meta.created","value":"x"}]}`, Mutability},
+		{"add without value", `{"Operations":[{"op":"add","path":"title"}]}`, InvalidSyntax},
+		{"replace without value", `{"Operations":[{"op":"Replace","path":"name.givenName"}]}`, InvalidSyntax},
+		{"path a schema URN", `{"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:core:2.0:User","value":{"title":"x"}}]}`, InvalidPath},
+		{"path the extension URN", `{"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User","value":{"department":"x"}}]}`, InvalidPath},
+		{"remove a required attribute", `{"Operations":[{"op":"remove","path":"userName"}]}`, Mutability},
+		{"emails a string", `{"Operations":[{"op":"replace","path":"emails","value":"x@y"}]}`, InvalidValue},
 		{"filtered replace with no way to create", `{"Operations":[{"op":"replace","path":"emails[value co \"zzz\"].type","value":"home"}]}`, NoTarget},
 	}
 	for _, tt := range tests {

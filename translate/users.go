@@ -16,20 +16,39 @@ func (m *Mapping) keep(r schema.Ref) bool {
 }
 
 // DecodeUser decodes and normalises a User body (POST or PUT); userName is
-// required.
+// required. Names that belong to no schema are ignored.
 func (m *Mapping) DecodeUser(body []byte) (Resource, error) {
+	return m.DecodeUserNoting(body, nil)
+}
+
+// DecodeUserNoting is DecodeUser that passes each name of an accepted
+// body that belongs to no schema, and so was ignored (a misspelt
+// "adreses", an unknown extension URN, "name.shoeSize"), to ignored when
+// it is not nil, once each.
+func (m *Mapping) DecodeUserNoting(body []byte, ignored func(name string)) (Resource, error) {
 	obj, err := decodeObject(body)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := normalizeResource(obj, schema.User, m.keep)
+	doc, unknown, err := normalizeResource(obj, schema.User, m.keep)
 	if err != nil {
 		return nil, err
 	}
 	if u, _ := doc["userName"].(string); strings.TrimSpace(u) == "" {
 		return nil, BadRequest(InvalidValue, "userName is required")
 	}
+	noteAll(ignored, unknown)
 	return doc, nil
+}
+
+// noteAll passes each name to note, when note is not nil.
+func noteAll(note func(string), names []string) {
+	if note == nil {
+		return
+	}
+	for _, n := range names {
+		note(n)
+	}
 }
 
 // NewRecord is the Hector record that creates the user of doc: every

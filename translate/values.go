@@ -9,128 +9,37 @@ import (
 	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
-
-	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-// coerce normalises a client value for attribute a: JSON null and "" become
-// nil (removal), string booleans ("True") become booleans, keys of complex
-// values take their canonical names, a single element given for a
-// multi-valued attribute becomes a one-element list, and a bare string given
-// for a complex attribute becomes {"value": s} (Entra's manager). name is
-// the attribute path, for the error.
-func coerce(a *schema.Attribute, v any, name string) (any, error) {
-	if v == nil {
-		return nil, nil
+// lookupOnce finds key in m case-insensitively; two keys that differ only
+// in case make the message ambiguous (400 invalidSyntax), since SCIM
+// names are case-insensitive (RFC 7643 §2.1).
+func lookupOnce(m map[string]any, key string) (any, bool, error) {
+	var v any
+	found := ""
+	for k, e := range m {
+		if !strings.EqualFold(k, key) {
+			continue
+		}
+		if found != "" {
+			return nil, false, BadRequest(InvalidSyntax, "%q and %q name the same member", clip(found), clip(k))
+		}
+		found, v = k, e
 	}
-	if a.MultiValued {
-		return coerceMulti(a, v, name)
-	}
-	return coerceSingle(a, v, name)
+	return v, found != "", nil
 }
 
-func coerceMulti(a *schema.Attribute, v any, name string) (any, error) {
-	list, ok := v.([]any)
-	if !ok {
-		list = []any{v}
+// clip shortens a client string for an error detail.
+func clip(s string) string {
+	const limit = 64
+	if len(s) <= limit {
+		return s
 	}
-	out := make([]any, 0, len(list))
-	for _, e := range list {
-		c, err := coerceSingle(a, e, name)
-		if err != nil {
-			return nil, err
-		}
-		if c != nil {
-			out = append(out, c)
-		}
+	i := limit
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
 	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	return out, nil
-}
-
-func coerceSingle(a *schema.Attribute, v any, name string) (any, error) {
-	if v == nil {
-		return nil, nil
-	}
-	if a.Type == schema.Complex {
-		return coerceComplex(a, v, name)
-	}
-	return coerceSimple(a.Type, v, name)
-}
-
-func coerceComplex(a *schema.Attribute, v any, name string) (any, error) {
-	switch t := v.(type) {
-	case string:
-		if t == "" {
-			return nil, nil
-		}
-		if a.Sub("value") != nil {
-			return map[string]any{"value": t}, nil
-		}
-	case []any:
-		if len(t) == 0 {
-			return nil, nil
-		}
-		if _, nested := t[0].([]any); !nested {
-			return coerceComplex(a, t[0], name)
-		}
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, sv := range t {
-			sub := a.Sub(k)
-			if sub == nil {
-				continue // unknown sub-attributes of a complex value are ignored
-			}
-			c, err := coerce(sub, sv, name+"."+sub.Name)
-			if err != nil {
-				return nil, err
-			}
-			if c != nil {
-				out[sub.Name] = c
-			}
-		}
-		if len(out) == 0 {
-			return nil, nil
-		}
-		return out, nil
-	}
-	return nil, BadRequest(InvalidValue, "%s must be a complex value", name)
-}
-
-func coerceSimple(t schema.Type, v any, name string) (any, error) {
-	switch t {
-	case schema.Boolean:
-		return coerceBool(v, name)
-	case schema.Integer, schema.Decimal:
-		if n, ok := v.(json.Number); ok {
-			return n, nil
-		}
-		return nil, BadRequest(InvalidValue, "%s must be a number", name)
-	}
-	if s, ok := v.(string); ok {
-		if s == "" {
-			return nil, nil
-		}
-		return s, nil
-	}
-	return nil, BadRequest(InvalidValue, "%s must be a string", name)
-}
-
-func coerceBool(v any, name string) (any, error) {
-	switch b := v.(type) {
-	case bool:
-		return b, nil
-	case string:
-		switch strings.ToLower(strings.TrimSpace(b)) {
-		case "true":
-			return true, nil
-		case "false":
-			return false, nil
-		}
-	}
-	return nil, BadRequest(InvalidValue, "%s must be a boolean", name)
+	return s[:i] + "…"
 }
 
 // lookupKey finds key in m case-insensitively.
@@ -188,7 +97,58 @@ func decodeJSONStd(body []byte) (any, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, BadRequest(InvalidSyntax, "the body holds more than one JSON value")
 	}
+	if k, dup := duplicateKey(body); dup {
+		return nil, duplicateErr(k)
+	}
 	return v, nil
+}
+
+func duplicateErr(k string) error {
+	return BadRequest(InvalidSyntax, "an object of the body names %q twice", clip(k))
+}
+
+// duplicateKey walks the tokens of one valid JSON value and reports the
+// first member name that an object holds twice. encoding/json keeps the
+// last of them silently; a SCIM body that names an attribute twice is
+// refused instead (RFC 8259 §4 leaves its meaning open).
+func duplicateKey(body []byte) (string, bool) {
+	type object struct {
+		names   map[string]bool
+		wantKey bool // the next string is a member name
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var stack []*object // nil entries are arrays
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if s, ok := tok.(string); ok && top != nil && top.wantKey {
+			if top.names[s] {
+				return s, true
+			}
+			top.names[s], top.wantKey = true, false
+			continue
+		}
+		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		if top != nil {
+			top.wantKey = true // a member's value starts: a name comes next
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{names: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, nil)
+		}
+	}
 }
 
 // maxFastDepth bounds the nesting the gjson path builds: each level
@@ -198,10 +158,10 @@ func decodeJSONStd(body []byte) (any, error) {
 const maxFastDepth = 32
 
 // jsonValue builds the value encoding/json would decode r into: objects as
-// map[string]any (the last of duplicate keys wins), arrays as []any,
-// numbers as json.Number. ok is false when r nests deeper than
-// maxFastDepth, or holds a string escape whose decoding is left to
-// encoding/json (a \u escape of a surrogate).
+// map[string]any, arrays as []any, numbers as json.Number. ok is false
+// when r nests deeper than maxFastDepth, holds a string escape whose
+// decoding is left to encoding/json (a \u escape of a surrogate), or an
+// object that names a member twice (decodeJSONStd refuses it, naming it).
 func jsonValue(r gjson.Result, depth int) (v any, ok bool) {
 	switch r.Type {
 	case gjson.Null:
@@ -231,7 +191,7 @@ func jsonValue(r gjson.Result, depth int) (v any, ok bool) {
 	}
 	obj := map[string]any{}
 	r.ForEach(func(k, e gjson.Result) bool {
-		if surrogateEscape(k.Raw) {
+		if _, dup := obj[k.Str]; dup || surrogateEscape(k.Raw) {
 			ok = false
 			return false
 		}

@@ -53,7 +53,7 @@ func (s *Service) GetGroup(ctx context.Context, req Request, id string, withMemb
 // CreateGroup creates a group and adds its members. A group sent without
 // externalId gets a generated one, so that it counts as synchronized.
 func (s *Service) CreateGroup(ctx context.Context, req Request, body []byte) (translate.Resource, error) {
-	gb, err := translate.DecodeGroup(body)
+	gb, err := translate.DecodeGroupNoting(body, req.Unknown)
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (s *Service) ReplaceGroup(ctx context.Context, req Request, id string, body
 	if err != nil {
 		return nil, err
 	}
-	gb, err := translate.DecodeGroup(body)
+	gb, err := translate.DecodeGroupNoting(body, req.Unknown)
 	if err != nil {
 		return nil, err
 	}

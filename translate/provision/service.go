@@ -39,6 +39,10 @@ type Request struct {
 	// IfMatch is the request's If-Match header, "" for none: a write then
 	// happens only while the resource's current version is one of its tags.
 	IfMatch string
+	// Unknown, when not nil, is called with each name of an accepted POST
+	// or PUT body that belongs to no schema and so was ignored (a misspelt
+	// attribute, an unknown extension URN or sub-attribute), once each.
+	Unknown func(name string)
 }
 
 // Service runs SCIM operations against Hector through a legacy client. It

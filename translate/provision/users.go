@@ -22,7 +22,7 @@ func (s *Service) GetUser(ctx context.Context, req Request, id string) (translat
 
 // CreateUser creates a user from a SCIM User body.
 func (s *Service) CreateUser(ctx context.Context, req Request, body []byte) (translate.Resource, error) {
-	doc, err := s.mapping.DecodeUser(body)
+	doc, err := s.mapping.DecodeUserNoting(body, req.Unknown)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (s *Service) ReplaceUser(ctx context.Context, req Request, id string, body 
 	if err != nil {
 		return nil, err
 	}
-	doc, err := s.mapping.DecodeUser(body)
+	doc, err := s.mapping.DecodeUserNoting(body, req.Unknown)
 	if err != nil {
 		return nil, err
 	}
