@@ -42,10 +42,11 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //			max_in_flight <n>                 # default 16
 //		}
 //		roles {
-//			<role> ["<group>[;<group>…]"]     # highest first
+//			<role> ["<group>[;<group>…]"]     # highest first; a group is a display name or id:<externalId>
 //		}
 //		default_role <role>
 //		overwrite_roles
+//		protect <username>…                   # repeatable; accounts SCIM never sees or touches
 //		on_delete deactivate|delete           # default deactivate
 //		max_filter_scan <n>                   # default 10000
 //		max_body <size>                       # default 1MiB
@@ -56,7 +57,8 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		log_personal_data                     # personal values in audit lines at info
 //	}
 //
-// Every option but token, token_sha256 and user_field may appear once.
+// Every option but token, token_sha256, user_field and protect may appear
+// once.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // the directive name
 	if d.NextArg() {
@@ -98,7 +100,7 @@ func (h *Handler) checkComplete() error {
 	return nil
 }
 
-var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true}
+var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true, "protect": true}
 
 var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
 	"base_path":          parseBasePath,
@@ -109,6 +111,7 @@ var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
 	"roles":              parseRoles,
 	"default_role":       parseDefaultRole,
 	"overwrite_roles":    parseOverwriteRoles,
+	"protect":            parseProtect,
 	"on_delete":          parseOnDelete,
 	"max_filter_scan":    parseMaxFilterScan,
 	"max_body":           parseMaxBody,
