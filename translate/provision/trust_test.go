@@ -279,6 +279,15 @@ func TestGroupWritesCheckedFirst(t *testing.T) {
 		}
 	}
 	f.expect(t, ada, map[string]string{"role": "user"})
+	// Adds alone to a group that grants no role: Hector's own check,
+	// all or nothing, refuses them without a read of each user.
+	_, err = f.svc.PatchGroup(f.ctx, testReq, eng, memberPatch("add", bad))
+	if status, typ := scimStatus(err); status != http.StatusBadRequest || typ != translate.InvalidValue {
+		t.Errorf("PATCH adds: got %v, want 400 invalidValue", err)
+	}
+	if got := f.members(eng); len(got) != 0 {
+		t.Errorf("PATCH adds: got members %v, want none", got)
+	}
 }
 
 // TestMembersNullKeepsMembers: "members": null in a PUT is unassigned
