@@ -72,6 +72,9 @@ type options struct {
 	debug bool   // debug logging
 	rate  string // the legacy client's rate; default 0 (no client-side limit)
 	admin bool   // enable the admin endpoint (for reloads)
+	// wrap, when set, puts a handler in front of the simulator (a Hector
+	// that misbehaves in a given way).
+	wrap func(sim http.Handler) http.Handler
 }
 
 // start runs the simulator in-process and the binary with a Caddyfile whose
@@ -96,7 +99,11 @@ func newEnv(t *testing.T, o options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sim)
+	var h http.Handler = sim
+	if o.wrap != nil {
+		h = o.wrap(sim)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, sim: sim, simURL: srv.URL, http: &http.Client{Timeout: 70 * time.Second}}
 }

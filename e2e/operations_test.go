@@ -96,7 +96,7 @@ func TestDryRun(t *testing.T) {
 	}
 	e.expectFields(id, map[string]string{"title": "", "status": "active"})
 	for _, want := range []string{
-		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","body":"{\"username\":\"new@contoso.com\",\"email\":\"new@contoso.com\",\"identifier\":\"new@contoso.com\",\"first_name\":\"New\",\"role\":\"user\"}"`,
+		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","body":"{\"username\":\"new@contoso.com\",\"email\":\"new@contoso.com\",\"identifier\":\"new@contoso.com\",\"first_name\":\"New\",\"role\":\"user\",\"external_id\":\"hector-scim:`,
 		`"msg":"dry run: hector write not sent","route":"PUT /users/{id}","method":"PUT","path":"/users/` + id + `"`,
 		`"dry_run":true`,
 	} {
