@@ -613,6 +613,28 @@ func TestProtectedAccounts(t *testing.T) {
 	if _, err := f.svc.PatchGroup(f.ctx, testReq, gid, memberPatch("add", `{"value":"`+bg+`"}`)); err == nil || provision.AsError(err).ScimType != translate.InvalidValue {
 		t.Errorf("as a member: got %v, want 400 invalidValue", err)
 	}
+	// A protected member put in a group by hand: invisible, never removed.
+	hector(t, f.sim, "POST", "/groups/"+gid+"/members", `{"user_ids":[`+bg+`]}`)
+	if _, err := f.svc.PatchGroup(f.ctx, testReq, gid, memberPatch("remove", `{"value":"`+bg+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.ReplaceGroup(f.ctx, testReq, gid, []byte(`{"displayName":"hector_staff","members":[{"value":"`+ids[0]+`"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.members(gid); len(got) != 2 {
+		t.Errorf("after a removal and a PUT: got members %v, want the protected account kept", got)
+	}
+	g, _ := f.svc.GetGroup(f.ctx, testReq, gid, true)
+	var shown []string
+	for m, err := range g["members"].(translate.Stream) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown = append(shown, m.(map[string]any)["value"].(string))
+	}
+	if !slices.Equal(shown, []string{ids[0]}) {
+		t.Errorf("group members: got %v, want only %s", shown, ids[0])
+	}
 	f.expect(t, bg, map[string]string{"role": "admin", "status": "active", "external_id": ""})
 
 	// Every window of every list leaves it out, and counts without it.
@@ -639,4 +661,39 @@ func TestProtectedAccounts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestRemovalCompletesOnRetry: a member removal whose member call landed
+// but whose status and role writes failed is finished by the IdP's retry
+// of the same request: the user is named by it, recomputed from Hector's
+// record, and disabled (left in no synchronized group).
+func TestRemovalCompletesOnRetry(t *testing.T) {
+	h := newHooked(t, provision.Config{Roles: adminRoles()}, hectorsim.Options{})
+	admins := h.group(t, `{"displayName":"hector_admins","externalId":"a"}`)
+	ada := h.user(t, `{"userName":"ada@x","externalId":"ada"}`)
+	if _, err := h.svc.PatchGroup(h.ctx, testReq, admins, memberPatch("add", `{"value":"`+ada+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(t, ada, map[string]string{"role": "admin", "status": "active"})
+	h.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != "PUT" || !strings.HasPrefix(r.URL.Path, "/users/") {
+			return false
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"error":{"code":"server_error","message":"down"}}`))
+		return true
+	})
+	body := memberPatch("remove", `{"value":"`+ada+`"}`)
+	if _, err := h.svc.PatchGroup(h.ctx, testReq, admins, body); err == nil {
+		t.Fatal("the first try succeeded; want it to fail after the member call")
+	}
+	if got := h.members(admins); len(got) != 0 {
+		t.Fatalf("after the failed try: got members %v, want the removal landed", got)
+	}
+	h.expect(t, ada, map[string]string{"role": "admin", "status": "active"})
+	h.setHook(nil)
+	if _, err := h.svc.PatchGroup(h.ctx, testReq, admins, body); err != nil {
+		t.Fatal(err)
+	}
+	h.expect(t, ada, map[string]string{"role": "user", "status": "disabled"})
 }
