@@ -60,15 +60,16 @@ func PageWindow(start, count int, fetch func(page, per int) ([]Resource, int, er
 }
 
 // Window is PageWindow over items of any kind: the items of the 1-based
-// window [start, start+count) and the total.
+// window [start, start+count) and the total. count may exceed MaxResults
+// (a window widened past hidden items); it is then read 100 a page.
 func Window[T any](start, count int, fetch func(page, per int) ([]T, int, error)) ([]T, int, error) {
 	if count == 0 {
 		_, total, err := fetch(1, 1)
 		return nil, total, err
 	}
 	per, first := count, (start-1)/count+1
-	if (start-1)%count != 0 {
-		per, first = MaxResults, (start-1)/MaxResults+1
+	if count > MaxResults || (start-1)%count != 0 {
+		per, first = MaxResults, (start-1)/MaxResults+1 // Hector's pages hold 100 at most
 	}
 	offset := (start - 1) - (first-1)*per
 	var out []T

@@ -85,7 +85,7 @@ func (s *Service) CreateGroup(ctx context.Context, req Request, body []byte) (tr
 	}
 	s.auditGroup(ctx, action, g.ID, translate.FieldChange{Field: "name", After: g.Name}, translate.FieldChange{Field: "external_id", After: g.ExternalID})
 	if len(gb.Members) > 0 {
-		if err := s.applyMembers(ctx, g, g, p); err != nil {
+		if err := s.applyMembers(ctx, g, g, p, &groupIndex{s: s}); err != nil {
 			return nil, err
 		}
 		g.MemberCount = len(gb.Members)

@@ -96,14 +96,15 @@ func (s *Service) applyGroupChange(ctx context.Context, g legacyclient.Group, c 
 		}
 		d = translate.ReplacementDelta(current, d.Set)
 	}
-	now, named, err := s.writeGroupChange(ctx, g, in, d)
+	ix := &groupIndex{s: s} // one group listing for the whole request, if any
+	now, named, err := s.writeGroupChange(ctx, g, in, d, ix)
 	moved := now.Name != g.Name || now.ExternalID != g.ExternalID
 	if !moved || !s.grantsRole(g) && !s.grantsRole(now) {
 		return now, err
 	}
 	// The group call landed and moves roles: its other members are
 	// settled too, even when a member call failed after it.
-	if serr := s.settleMembers(ctx, groupChange{old: g, now: now}, &groupIndex{s: s}, named); err == nil {
+	if serr := s.settleMembers(ctx, groupChange{old: g, now: now}, ix, named); err == nil {
 		err = serr
 	}
 	return now, err
@@ -112,7 +113,7 @@ func (s *Service) applyGroupChange(ctx context.Context, g legacyclient.Group, c 
 // writeGroupChange checks and applies a change under the named users'
 // locks: the group call, the member calls, and the named users' settling.
 // It returns the group as Hector holds it and the named users.
-func (s *Service) writeGroupChange(ctx context.Context, g legacyclient.Group, in legacyclient.GroupInput, d translate.MemberDelta) (legacyclient.Group, map[int64]bool, error) {
+func (s *Service) writeGroupChange(ctx context.Context, g legacyclient.Group, in legacyclient.GroupInput, d translate.MemberDelta, ix *groupIndex) (legacyclient.Group, map[int64]bool, error) {
 	if in.Name == g.Name && in.ExternalID == g.ExternalID && s.hectorChecks(g, d) {
 		return g, nil, s.memberCalls(ctx, g, d.Add, nil)
 	}
@@ -132,19 +133,19 @@ func (s *Service) writeGroupChange(ctx context.Context, g legacyclient.Group, in
 		}
 		s.auditGroup(ctx, action, g.ID, translate.Changed("name", g.Name, now.Name), translate.Changed("external_id", g.ExternalID, now.ExternalID))
 	}
-	return now, set(p.named), s.applyMembers(ctx, g, now, p)
+	return now, set(p.named), s.applyMembers(ctx, g, now, p, ix)
 }
 
 // applyMembers makes the member calls of a checked change, then settles
 // the named users from their records, whatever part of the calls Hector
 // accepted; the first error is returned.
-func (s *Service) applyMembers(ctx context.Context, old, now legacyclient.Group, p memberPlan) error {
+func (s *Service) applyMembers(ctx context.Context, old, now legacyclient.Group, p memberPlan, ix *groupIndex) error {
 	callErr := s.memberCalls(ctx, now, p.add, p.remove)
 	c := groupChange{old: old, now: now, joined: p.joined, leaving: p.leaving}
 	if len(p.named) == 0 || !s.grantsRole(old) && !s.grantsRole(now) && (now.ExternalID == "" || len(p.leaving) == 0) {
 		return callErr
 	}
-	settleErr := s.settleNamed(ctx, c, &groupIndex{s: s}, p.named)
+	settleErr := s.settleNamed(ctx, c, ix, p.named)
 	if callErr != nil {
 		return callErr
 	}

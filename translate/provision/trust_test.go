@@ -697,3 +697,53 @@ func TestRemovalCompletesOnRetry(t *testing.T) {
 	}
 	h.expect(t, ada, map[string]string{"role": "user", "status": "disabled"})
 }
+
+// TestProtectedInLongLists: the window shifts past a protected account in
+// lists longer than one of Hector's pages.
+func TestProtectedInLongLists(t *testing.T) {
+	f := newFixture(t, provision.Config{Protect: []string{"bg@x"}}, hectorsim.Options{}, 0)
+	var visible []string
+	for i := range 230 {
+		if i == 40 || i == 180 {
+			hector(t, f.sim, "POST", "/users", fmt.Sprintf(`{"username":"bg%d@x","email":"bg%d@x","identifier":"BG%d"}`, i, i, i))
+			continue
+		}
+		visible = append(visible, f.user(t, fmt.Sprintf(`{"userName":"u%d@x"}`, i)))
+	}
+	f.svc = mustService(t, f, []string{"bg40@x", "BG180@x"})
+	for _, start := range []int{1, 2, 40, 41, 100, 101, 150, 179, 200, 228, 229} {
+		for _, count := range []int{1, 50, 100} {
+			res, err := f.svc.ListUsers(f.ctx, testReq, translate.ListQuery{StartIndex: start, Count: count})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range res.Resources {
+				got = append(got, r["id"].(string))
+			}
+			want := visible[min(start-1, len(visible)):min(start-1+count, len(visible))]
+			if res.TotalResults != len(visible) || !slices.Equal(got, want) {
+				t.Errorf("start %d count %d: got %d items %v… (total %d), want %d from %v (total %d)", start, count, len(got), head(got), res.TotalResults, len(want), head(want), len(visible))
+			}
+		}
+	}
+}
+
+func head(s []string) []string { return s[:min(3, len(s))] }
+
+// mustService is a Service over the fixture's simulator with other
+// protected accounts.
+func mustService(t *testing.T, f *fixture, protect []string) *provision.Service {
+	t.Helper()
+	srv := httptest.NewServer(f.sim)
+	t.Cleanup(srv.Close)
+	c, err := legacyclient.New(legacyclient.Config{BaseURL: srv.URL, APIKey: "k", Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := provision.NewService(c, provision.Config{Protect: protect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
