@@ -42,10 +42,11 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //			max_in_flight <n>                 # default 16
 //		}
 //		roles {
-//			<role> ["<group>[;<group>…]"]     # highest first
+//			<role> ["<group>[;<group>…]"]     # highest first; a group is a display name or id:<externalId>
 //		}
 //		default_role <role>
 //		overwrite_roles
+//		protect <username>…                   # repeatable; accounts SCIM never sees or touches
 //		on_delete deactivate|delete           # default deactivate
 //		max_filter_scan <n>                   # default 10000
 //		max_body <size>                       # default 1MiB
@@ -56,9 +57,9 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		log_personal_data                     # personal values on log lines at info
 //	}
 //
-// Every option but token, token_sha256 and user_field may appear once. A
-// literal token (one without a placeholder) is checked here, naming its
-// line; a placeholder is checked when the config is loaded.
+// Every option but token, token_sha256, user_field and protect may appear
+// once. A literal token (one without a placeholder) is checked here,
+// naming its line; a placeholder is checked when the config is loaded.
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // the directive name
 	if d.NextArg() {
@@ -100,7 +101,7 @@ func (h *Handler) checkComplete() error {
 	return nil
 }
 
-var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true}
+var repeatable = map[string]bool{"token": true, "token_sha256": true, "user_field": true, "protect": true}
 
 var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
 	"base_path":          parseBasePath,
@@ -111,6 +112,7 @@ var optionParsers = map[string]func(*Handler, *caddyfile.Dispenser) error{
 	"roles":              parseRoles,
 	"default_role":       parseDefaultRole,
 	"overwrite_roles":    parseOverwriteRoles,
+	"protect":            parseProtect,
 	"on_delete":          parseOnDelete,
 	"max_filter_scan":    parseMaxFilterScan,
 	"max_body":           parseMaxBody,

@@ -9,6 +9,8 @@ import (
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/hector-scim/hector-scim/translate"
 )
 
 func parseToken(h *Handler, d *caddyfile.Dispenser) error {
@@ -171,9 +173,13 @@ func parseRoles(h *Handler, d *caddyfile.Dispenser) error {
 		}
 		if len(args) == 1 {
 			for _, g := range strings.Split(args[0], ";") {
-				if g = strings.TrimSpace(g); g != "" {
-					r.Groups = append(r.Groups, g)
+				if g = strings.TrimSpace(g); g == "" {
+					continue
 				}
+				if id, ok := strings.CutPrefix(g, translate.GroupIDPrefix); ok && strings.TrimSpace(id) == "" {
+					return d.Errf("role %q: %q names no group: write id:<the IdP's group id>", r.Name, g)
+				}
+				r.Groups = append(r.Groups, g)
 			}
 		}
 		h.Roles = append(h.Roles, r)

@@ -70,6 +70,13 @@ type Handler struct {
 	// OverwriteRoles makes the computed role always win, even over a role
 	// an administrator set by hand in Hector.
 	OverwriteRoles bool `json:"overwrite_roles,omitempty"`
+	// Protect lists the usernames of accounts that SCIM never sees or
+	// touches, such as break-glass admins: to SCIM they do not exist (404,
+	// absent from every list and filter, a colliding create is 409, an
+	// unknown id as a group member). Compared as Hector compares usernames
+	// (case-insensitively); placeholders are expanded at load. Default:
+	// none.
+	Protect []string `json:"protect,omitempty"`
 	// DryRun sends reads to Hector but no writes: each write is logged as
 	// the exact Hector call it would have been, and the SCIM answer is what
 	// it would have been. For trying a mapping against production safely.
@@ -87,9 +94,6 @@ type Handler struct {
 	// line. Without it, audit values and dry-run bodies appear only when
 	// the logger is at debug level, and the access line carries neither.
 	LogPersonalData bool `json:"log_personal_data,omitempty"`
-	// Protect are usernames of accounts the bridge never reads or writes
-	// (break-glass admins), compared case-insensitively. Default: none.
-	Protect []string `json:"protect,omitempty"`
 
 	at       string // where the Caddyfile block is, for errors
 	logger   *zap.Logger
@@ -136,11 +140,14 @@ type Legacy struct {
 	MaxInFlight int `json:"max_in_flight,omitempty"`
 }
 
-// Role is one Hector role and the IdP groups (display names) that grant it.
+// Role is one Hector role and the IdP groups that grant it.
 type Role struct {
 	// Name is the Hector role name.
 	Name string `json:"name"`
-	// Groups are the IdP group display names that grant the role.
+	// Groups are the IdP groups that grant the role: each a display name
+	// (compared as Hector compares names) or "id:<externalId>", the IdP's
+	// group id, which survives renames and cannot be claimed by a group
+	// renamed to look like a role group.
 	Groups []string `json:"groups,omitempty"`
 }
 

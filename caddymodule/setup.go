@@ -1,6 +1,7 @@
 package caddymodule
 
 import (
+	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 
 	"github.com/hector-scim/hector-scim/legacyclient"
@@ -16,12 +17,17 @@ func (h *Handler) serviceConfig(audit provision.Auditor) (provision.Config, erro
 	if err != nil {
 		return provision.Config{}, err
 	}
+	protect, err := h.protectList(caddy.NewReplacer())
+	if err != nil {
+		return provision.Config{}, err
+	}
 	return provision.Config{
 		Mapping:       mapping,
 		HardDelete:    h.OnDelete == "delete",
 		MaxFilterScan: h.MaxFilterScan,
 		Roles:         h.roles(),
 		Audit:         audit,
+		Protect:       protect,
 	}, nil
 }
 

@@ -182,12 +182,13 @@ func TestHandSetRole(t *testing.T) {
 	}
 }
 
-// setRole changes a role by hand, as a Hector administrator would.
+// setRole changes a role by hand, as a Hector administrator would: the
+// rest of the record (its external_id included) stays.
 func setRole(t *testing.T, e *env, uid, role string) {
 	t.Helper()
 	u := e.hectorUser(uid)
-	body := fmt.Sprintf(`{"username":%q,"email":%q,"identifier":%q,"role":%q,"status":%q,"external_id":null}`,
-		u.Get("username").String(), u.Get("email").String(), u.Get("identifier").String(), role, u.Get("status").String())
+	body := fmt.Sprintf(`{"username":%q,"email":%q,"identifier":%q,"role":%q,"status":%q,"external_id":%s}`,
+		u.Get("username").String(), u.Get("email").String(), u.Get("identifier").String(), role, u.Get("status").String(), u.Get("external_id").Raw)
 	req, _ := http.NewRequest("PUT", e.simURL+"/users/"+uid, strings.NewReader(body))
 	req.Header.Set("X-Api-Key", APIKey)
 	req.Header.Set("Content-Type", "application/json")

@@ -74,6 +74,9 @@ type options struct {
 	admin     bool   // enable the admin endpoint (for reloads)
 	accessLog bool   // Caddy's access log, as the templates configure it
 	servers   string // lines of the global servers options (trusted_proxies)
+	// wrap, when set, puts a handler in front of the simulator (a Hector
+	// that misbehaves in a given way).
+	wrap func(sim http.Handler) http.Handler
 }
 
 // accessLog is the site's `log` block of the root Caddyfile template and
@@ -109,7 +112,11 @@ func newEnv(t *testing.T, o options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sim)
+	var h http.Handler = sim
+	if o.wrap != nil {
+		h = o.wrap(sim)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &env{t: t, sim: sim, simURL: srv.URL, http: &http.Client{Timeout: 70 * time.Second}}
 }

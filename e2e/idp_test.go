@@ -26,21 +26,57 @@ type idp struct {
 // wantUser is a user as the IdP holds it.
 type wantUser struct {
 	userName, given, family, email, empNo, dept string
+	noExt                                       bool // the IdP maps no externalId (the bridge generates one)
+}
+
+func (u wantUser) externalID() string {
+	if u.noExt {
+		return ""
+	}
+	return "ext-" + u.userName
 }
 
 func (u wantUser) body() string {
+	ext := ""
+	if !u.noExt {
+		ext = fmt.Sprintf(`"externalId":%q,`, u.externalID())
+	}
 	return fmt.Sprintf(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-	 "userName":%q,"externalId":%q,"active":true,"displayName":"%s %s",
+	 "userName":%q,%s"active":true,"displayName":"%s %s",
 	 "name":{"givenName":%q,"familyName":%q},"emails":[{"primary":true,"type":"work","value":%q}],
 	 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":%q,"department":%q}}`,
-		u.userName, "ext-"+u.userName, u.given, u.family, u.given, u.family, u.email, u.empNo, u.dept)
+		u.userName, ext, u.given, u.family, u.given, u.family, u.email, u.empNo, u.dept)
+}
+
+// update is Entra's PATCH of a matched user whose attributes differ.
+func (u wantUser) update() string {
+	ops := []string{
+		fmt.Sprintf(`{"op":"Replace","path":"name.givenName","value":%q}`, u.given),
+		fmt.Sprintf(`{"op":"Replace","path":"name.familyName","value":%q}`, u.family),
+		fmt.Sprintf(`{"op":"Replace","path":"emails[type eq \"work\"].value","value":%q}`, u.email),
+		fmt.Sprintf(`{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber","value":%q}`, u.empNo),
+		fmt.Sprintf(`{"op":"Replace","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department","value":%q}`, u.dept),
+	}
+	if !u.noExt {
+		ops = append(ops, fmt.Sprintf(`{"op":"Replace","path":"externalId","value":%q}`, u.externalID()))
+	}
+	return patch(strings.Join(ops, ","))
+}
+
+// differs reports whether a user as the bridge returns it differs from
+// what the IdP holds, so that the IdP would update it.
+func (u wantUser) differs(r gjson.Result) bool {
+	return r.Get("externalId").String() != u.externalID() || r.Get("name.givenName").String() != u.given ||
+		r.Get("name.familyName").String() != u.family
 }
 
 // directory is what the IdP provisions: users, and groups with members
-// (indexes into users).
+// (indexes into users). Hand-made accounts that the IdP does not provision
+// (by username, with their Hector record) must end untouched.
 type directory struct {
-	users  []wantUser
-	groups map[string][]int
+	users    []wantUser
+	groups   map[string][]int
+	handMade map[string]string
 }
 
 // newDirectory builds n users and the guide's role groups plus others,
@@ -176,7 +212,8 @@ func (c *idp) parallel(items []int, fn func(int) bool) []int {
 	return failed
 }
 
-// syncUser is Entra's lookup-then-create.
+// syncUser is Entra's lookup-then-create; a user it finds (it matched an
+// existing account) is updated where it differs.
 func (c *idp) syncUser(u wantUser) (string, bool) {
 	r := c.do("GET", "/Users"+filterQuery(`userName eq "`+u.userName+`"`), nil)
 	if r.status != http.StatusOK {
@@ -184,7 +221,12 @@ func (c *idp) syncUser(u wantUser) (string, bool) {
 	}
 	switch r.get("totalResults").Int() {
 	case 1:
-		return r.get("Resources.0.id").String(), true
+		id := r.get("Resources.0.id").String()
+		if u.differs(r.get("Resources.0")) {
+			r = c.do("PATCH", "/Users/"+id, u.update())
+			return id, r.status == http.StatusOK
+		}
+		return id, true
 	case 0:
 		r = c.do("POST", "/Users", u.body())
 		return r.get("id").String(), r.status == http.StatusCreated
@@ -231,8 +273,13 @@ func members2(ids []string) string { return members(ids...) }
 func verify(t *testing.T, e *env, d directory, ids map[int]string) {
 	t.Helper()
 	users := e.sim.Users()
-	if len(users) != len(d.users) {
-		t.Errorf("Hector has %d users, want %d", len(users), len(d.users))
+	if len(users) != len(d.users)+len(d.handMade) {
+		t.Errorf("Hector has %d users, want %d", len(users), len(d.users)+len(d.handMade))
+	}
+	for _, raw := range users {
+		if want, ok := d.handMade[gjson.GetBytes(raw, "username").String()]; ok && string(raw) != want {
+			t.Errorf("a hand-made account the IdP does not provision changed:\nbefore %s\nafter  %s", want, raw)
+		}
 	}
 	seen := map[string]bool{}
 	for _, raw := range users {
@@ -249,11 +296,18 @@ func verify(t *testing.T, e *env, d directory, ids map[int]string) {
 		}
 	}
 	for i, u := range d.users {
-		e.expectFields(ids[i], map[string]string{
+		want := map[string]string{
 			"username": u.userName, "email": u.email, "identifier": u.empNo, "first_name": u.given,
-			"last_name": u.family, "department": u.dept, "external_id": "ext-" + u.userName,
+			"last_name": u.family, "department": u.dept, "external_id": u.externalID(),
 			"status": "active", "role": guideRole(groupsOf[i]),
-		})
+		}
+		if u.noExt {
+			delete(want, "external_id")
+			if ext := e.hectorUser(ids[i]).Get("external_id").String(); !strings.HasPrefix(ext, "hector-scim:") {
+				t.Errorf("user %s: got external_id %q, want a generated one", u.userName, ext)
+			}
+		}
+		e.expectFields(ids[i], want)
 	}
 	for _, raw := range e.sim.Groups() {
 		g := gjson.ParseBytes(raw)

@@ -52,15 +52,16 @@ func TestOktaUserLifecycle(t *testing.T) {
 	}
 
 	// Profile update: GET, then PUT of the full object with id, meta and
-	// groups; the title is new, the locale omitted (cleared).
+	// groups; the title is new, the locale omitted (cleared); externalId
+	// omitted too, as Okta does: the IdP's key stays.
 	r = e.must(http.StatusOK, e.do("GET", "/Users/"+id, nil))
 	put := `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"` + id + `","userName":"dave@example.com",
 	  "name":{"givenName":"David","familyName":"Doe"},"emails":[{"primary":true,"value":"dave.doe@example.com","type":"work"}],
 	  "title":"Manager","active":true,"groups":[{"value":"1","display":"x"}],"password":"ignored",
 	  "meta":{"resourceType":"User","version":` + r.get("meta.version").Raw + `}}`
 	r = e.must(http.StatusOK, e.do("PUT", "/Users/"+id, put))
-	e.expectFields(id, map[string]string{"first_name": "David", "title": "Manager", "locale": "", "external_id": "", "role": "user", "status": "active"})
-	if r.get("title").String() != "Manager" || r.get("preferredLanguage").Exists() {
+	e.expectFields(id, map[string]string{"first_name": "David", "title": "Manager", "locale": "", "external_id": "00ujl29u0le5T6Aj10h7", "role": "user", "status": "active"})
+	if r.get("title").String() != "Manager" || r.get("preferredLanguage").Exists() || r.get("externalId").String() != "00ujl29u0le5T6Aj10h7" {
 		t.Errorf("PUT answered %s", r.body)
 	}
 

@@ -203,7 +203,7 @@ func TestDryRun(t *testing.T) {
 	}
 	e.expectFields(id, map[string]string{"title": "", "status": "active"})
 	for _, want := range []string{
-		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","fields":["username","email","identifier","first_name","role"]}`,
+		`"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","fields":["username","email","identifier","first_name","role","external_id"]}`,
 		`"msg":"dry run: hector write not sent","route":"PUT /users/{id}","method":"PUT","path":"/users/` + id + `","fields":[`,
 		`"dry_run":true`,
 	} {

@@ -157,7 +157,7 @@ func TestRequestShape(t *testing.T) {
 			func(ctx context.Context, c *Client) error { return c.DeleteUser(ctx, 7) }, "DELETE", "/users/7", "", "", 1},
 		{"ListGroups", `{"data":[` + groupJSON + `],"meta":{"page":1,"per_page":100,"total":1}}`, 200,
 			func(ctx context.Context, c *Client) error {
-				p, err := c.ListGroups(ctx, GroupQuery{Name: "Staff", ExternalID: "g-1"}, 1, 100)
+				p, err := c.ListGroups(ctx, GroupQuery{Equal: map[string]string{"name": "Staff", "external_id": "g-1"}}, 1, 100)
 				want := Group{ID: 3, Name: "staff", ExternalID: "g-1", MemberCount: 2,
 					CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), UpdatedAt: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC)}
 				if err == nil && (len(p.Groups) != 1 || p.Groups[0] != want) {

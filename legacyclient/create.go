@@ -16,46 +16,47 @@ type lookupFunc func(ctx context.Context) ([]byte, bool, error)
 // blindly. When an attempt may have reached Hector unanswered, lookup
 // decides: the object found is adopted; otherwise the POST is repeated,
 // after a backoff, at most Retries times. A 409 on a repeated POST is
-// adopted when lookup finds the object, else returned.
-func (c *Client) create(ctx context.Context, r request, lookup lookupFunc) ([]byte, error) {
+// adopted when lookup finds the object, else returned. adopted reports an
+// object found by lookup rather than answered by a POST.
+func (c *Client) create(ctx context.Context, r request, lookup lookupFunc) (body []byte, adopted bool, err error) {
 	for round := 0; ; round++ {
 		body, err := c.send(ctx, r)
 		switch {
 		case err == nil:
-			return body, nil
+			return body, false, nil
 		case round > 0 && IsConflict(err):
 			return c.adoptOr(ctx, r.route, err, lookup)
 		case !mayHaveArrived(ctx, err):
-			return nil, err
+			return nil, false, err
 		}
 		found, ok, lerr := lookup(ctx)
 		if lerr != nil {
-			return nil, lerr
+			return nil, false, lerr
 		}
 		if ok {
 			c.logAdopted(r.route, round)
-			return found, nil
+			return found, true, nil
 		}
 		if round >= c.cfg.retries {
-			return nil, err
+			return nil, false, err
 		}
 		if serr := sleep(ctx, c.backoff(round, retryAfterOf(err))); serr != nil {
 			if errors.Is(serr, errDeadlineAhead) {
-				return nil, err
+				return nil, false, err
 			}
-			return nil, c.transportError(ctx, r.route, serr)
+			return nil, false, c.transportError(ctx, r.route, serr)
 		}
 	}
 }
 
 // adoptOr returns the object lookup finds, else the conflict err.
-func (c *Client) adoptOr(ctx context.Context, route string, err error, lookup lookupFunc) ([]byte, error) {
+func (c *Client) adoptOr(ctx context.Context, route string, err error, lookup lookupFunc) ([]byte, bool, error) {
 	found, ok, lerr := lookup(ctx)
 	if lerr != nil || !ok {
-		return nil, err
+		return nil, false, err
 	}
 	c.logAdopted(route, -1)
-	return found, nil
+	return found, true, nil
 }
 
 // mayHaveArrived reports whether a failed POST may have been processed by

@@ -25,6 +25,7 @@ const (
 	failOnly            // answer 502 without creating
 	failLate            // answer 502; the create lands at the next lookup
 	takenByOther        // another object takes the name, answer 502
+	takenByTwin         // a hand-made object with the same values appears, answer 502
 )
 
 // store is a fake Hector keeping objects by their lowercased first unique
@@ -56,13 +57,18 @@ func (s *store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(w, 409, `{"error":{"code":"conflict","message":"taken","fields":{"`+s.key+`":"already taken"}}}`)
 		return
 	}
-	obj := fmt.Appendf(nil, `{"id":%d,%s`, len(s.objs)+1, body[1:])
+	obj := fmt.Appendf(nil, `{"id":%d,"created_at":%q,%s`, len(s.objs)+1, time.Now().UTC().Format(time.RFC3339), body[1:])
 	switch step {
 	case failOnly:
 		answer(w, 502, `{"error":{"code":"server_error","message":"bad gateway"}}`)
 		return
 	case failLate:
 		s.late = obj
+		answer(w, 502, `{"error":{"code":"server_error","message":"bad gateway"}}`)
+		return
+	case takenByTwin:
+		twin := strings.Replace(string(body), `"external_id":"g-1"`, `"external_id":null`, 1)
+		s.objs[name] = fmt.Appendf(nil, `{"id":98,"created_at":"2020-01-02T03:04:05Z",%s`, twin[1:])
 		answer(w, 502, `{"error":{"code":"server_error","message":"bad gateway"}}`)
 		return
 	case takenByOther:
@@ -118,6 +124,7 @@ func TestAmbiguousPost(t *testing.T) {
 		{"failed before creating: posted again", []int{failOnly, okCreate}, 0, 2, 1, 0},
 		{"late create, 409 on the repeat: adopted", []int{failLate, okCreate}, 0, 2, 2, 0},
 		{"taken by another meanwhile: 409 returned", []int{takenByOther, okCreate}, 0, 2, 2, 409},
+		{"a hand-made twin with the same values: never adopted, 409", []int{takenByTwin, okCreate}, 0, 2, 2, 409},
 		{"first POST 409: returned, no lookup", []int{okCreate}, 0, 2, 0, 409},
 		{"always failing: bounded", []int{failOnly}, 0, 3, 3, 502},
 		{"lookup fails: its error returned", []int{createDrop}, 401, 1, 1, 401},
@@ -202,6 +209,29 @@ func TestSameKeys(t *testing.T) {
 			if got := sameKeys([]byte(tt.found), []byte(tt.want), keys); got != tt.same {
 				t.Errorf("got %v, want %v", got, tt.same)
 			}
+		})
+	}
+}
+
+// TestCreateGroupAdoptsOnlyItsOwn: a group sent without external_id is
+// adopted after a lost answer only when it was created after the call
+// began; a hand-made group of the same name is not.
+func TestCreateGroupAdoptsOnlyItsOwn(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		script     []int
+		wantStatus int
+	}{
+		{"its own, answer lost: adopted", []int{createFail}, 0},
+		{"a hand-made group of the same name: 409", []int{takenByTwin, okCreate}, 409},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &store{t: t, key: "name", objs: map[string][]byte{}, script: tt.script}
+			srv := httptest.NewServer(s)
+			t.Cleanup(srv.Close)
+			c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Retries, cfg.Timeout = new(2), 500*time.Millisecond })
+			g, err := c.CreateGroup(context.Background(), GroupInput{Name: "Staff"})
+			checkCreate(t, s, err, g.Name, tt.wantStatus, len(tt.script), 1+len(tt.script)-1)
 		})
 	}
 }

@@ -46,15 +46,21 @@ func (in GroupInput) MarshalJSON() ([]byte, error) {
 	}{in.Name, ext})
 }
 
-// GroupQuery filters ListGroups and Groups; zero fields are left out.
+// GroupQuery filters ListGroups and Groups.
 type GroupQuery struct {
-	Name, ExternalID string
+	// Equal holds equality filters by group field name (name,
+	// external_id), sent as query parameters of the same names: exact and
+	// case-insensitive on Hector's side. Every entry is sent, an empty
+	// value included (it matches only empty fields), so that a filter is
+	// never dropped or widened on the way.
+	Equal map[string]string
 }
 
 func (q GroupQuery) values() url.Values {
 	v := url.Values{}
-	setIf(v, "name", q.Name)
-	setIf(v, "external_id", q.ExternalID)
+	for field, value := range q.Equal {
+		v.Set(field, value)
+	}
 	return v
 }
 
@@ -104,23 +110,35 @@ func (c *Client) GetGroup(ctx context.Context, id int64) (Group, error) {
 
 // CreateGroup creates a group. Like CreateUser, it never re-sends blindly a
 // POST that may have reached Hector: it looks the group up by name (else
-// external_id) and adopts it when name and external_id match.
+// external_id) and adopts only its own: the same name and external_id,
+// or, when in has no external_id, the same name and created after the
+// call began.
 func (c *Client) CreateGroup(ctx context.Context, in GroupInput) (Group, error) {
+	g, _, err := c.CreateGroupAdopted(ctx, in)
+	return g, err
+}
+
+// CreateGroupAdopted is CreateGroup that also reports whether the group
+// was adopted (found by the lookup after a lost answer) rather than
+// answered by the POST.
+func (c *Client) CreateGroupAdopted(ctx context.Context, in GroupInput) (Group, bool, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
-		return Group{}, &Error{Code: CodeBadRequest, Op: RouteCreateGroup, Message: "cannot encode group"}
+		return Group{}, false, &Error{Code: CodeBadRequest, Op: RouteCreateGroup, Message: "cannot encode group"}
 	}
 	r := request{
 		route: RouteCreateGroup, method: http.MethodPost, path: "/groups",
 		body: body, want: http.StatusCreated,
 	}
-	created, err := c.create(ctx, r, func(ctx context.Context) ([]byte, bool, error) {
-		return c.find(ctx, RouteListGroups, "/groups", []string{"name", "external_id"}, body)
+	began := time.Now()
+	created, adopted, err := c.create(ctx, r, func(ctx context.Context) ([]byte, bool, error) {
+		return c.find(ctx, RouteListGroups, "/groups", []string{"name", "external_id"}, body, began)
 	})
 	if err != nil {
-		return Group{}, err
+		return Group{}, false, err
 	}
-	return decodeData[Group](RouteCreateGroup, http.StatusCreated, created)
+	g, err := decodeData[Group](RouteCreateGroup, http.StatusCreated, created)
+	return g, adopted, err
 }
 
 // UpdateGroup replaces the group's name and external_id with in.

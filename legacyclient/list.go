@@ -107,13 +107,6 @@ func pageQuery(q url.Values, page, perPage int) url.Values {
 	return q
 }
 
-// setIf sets q[key] when v is not empty.
-func setIf(q url.Values, key, v string) {
-	if v != "" {
-		q.Set(key, v)
-	}
-}
-
 // walk yields every item of every page, fetching one page at a time, so
 // memory holds one page at most. It stops at the first error, which it
 // yields, or when the caller stops.

@@ -34,11 +34,21 @@ func stepGroups(t *testing.T, k *contract) {
 	if got != g {
 		t.Errorf("GetGroup: got %+v, want %+v", got, g)
 	}
-	for _, q := range []legacyclient.GroupQuery{{Name: "STAFF"}, {ExternalID: "G-EXT-1"}} {
+	for _, q := range []legacyclient.GroupQuery{{Equal: map[string]string{"name": "STAFF"}}, {Equal: map[string]string{"external_id": "G-EXT-1"}}} {
 		p, err := k.c.ListGroups(k.ctx, q, 1, 10)
 		must(t, "ListGroups", err)
 		if len(p.Groups) != 1 || p.Groups[0].ID != g.ID || p.Total != 1 {
 			t.Errorf("ListGroups(%+v): got %+v, want only group %d", q, p, g.ID)
+		}
+	}
+	// An empty value is an equality too: never dropped, so never widened
+	// to every group. No group has an empty name; only Other has no
+	// external_id.
+	for q, want := range map[string]int{"name": 0, "external_id": 1} {
+		p, err := k.c.ListGroups(k.ctx, legacyclient.GroupQuery{Equal: map[string]string{q: ""}}, 1, 10)
+		must(t, "ListGroups", err)
+		if p.Total != want {
+			t.Errorf("ListGroups(%s=\"\"): got %d groups, want %d", q, p.Total, want)
 		}
 	}
 	var names []string

@@ -94,39 +94,48 @@ func (c *Client) GetUser(ctx context.Context, id int64) (json.RawMessage, error)
 // user fields, and returns the created user. When the POST may have
 // reached Hector without an answer (a dropped connection, a timeout after
 // sending, a 5xx), it is never re-sent blindly: the user is looked up by
-// username (else email, identifier, external_id) and adopted when every
-// unique field of body matches; only when absent is the POST repeated, at
-// most Retries times. A 409 on a repeated POST is adopted the same way,
-// otherwise returned.
+// username (else email, identifier, external_id) and adopted only when it
+// is this call's own record: every unique field of body matches, and
+// either body has an external_id (then equal, so it is the caller's key)
+// or the user was created after the call began. Anyone else's account,
+// with the same username, is never adopted. Only when absent is the POST
+// repeated, at most Retries times. A 409 on a repeated POST is adopted the
+// same way, otherwise returned.
 func (c *Client) CreateUser(ctx context.Context, body json.RawMessage) (json.RawMessage, error) {
+	u, _, err := c.CreateUserAdopted(ctx, body)
+	return u, err
+}
+
+// CreateUserAdopted is CreateUser that also reports whether the user was
+// adopted (found by the lookup after a lost answer) rather than answered
+// by the POST: then it may be a user created before the call, such as
+// one holding the caller's external_id.
+func (c *Client) CreateUserAdopted(ctx context.Context, body json.RawMessage) (json.RawMessage, bool, error) {
 	if !gjson.ValidBytes(body) {
-		return nil, &Error{Code: CodeBadRequest, Op: RouteCreateUser, Message: "body is not valid JSON"}
+		return nil, false, &Error{Code: CodeBadRequest, Op: RouteCreateUser, Message: "body is not valid JSON"}
 	}
 	r := request{
 		route: RouteCreateUser, method: http.MethodPost, path: "/users",
 		body: body, want: http.StatusCreated,
 	}
-	created, err := c.create(ctx, r, func(ctx context.Context) ([]byte, bool, error) {
-		return c.findUser(ctx, body)
+	began := time.Now()
+	created, adopted, err := c.create(ctx, r, func(ctx context.Context) ([]byte, bool, error) {
+		return c.find(ctx, RouteListUsers, "/users", userKeys(), body, began)
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return dataObject(RouteCreateUser, http.StatusCreated, created)
+	u, err := dataObject(RouteCreateUser, http.StatusCreated, created)
+	return u, adopted, err
 }
 
 // userKeys returns the user's unique fields, in lookup order.
 func userKeys() []string { return []string{"username", "email", "identifier", "external_id"} }
 
-// findUser looks up the user body describes; see find.
-func (c *Client) findUser(ctx context.Context, body []byte) ([]byte, bool, error) {
-	return c.find(ctx, RouteListUsers, "/users", userKeys(), body)
-}
-
 // find looks up, through the list at path, the object body describes by
 // its first non-empty unique field among keys, and returns it, wrapped as
-// {"data": ...}, when every unique field of body matches.
-func (c *Client) find(ctx context.Context, route, path string, keys []string, body []byte) ([]byte, bool, error) {
+// {"data": ...}, when it is the caller's own (see ownRecord).
+func (c *Client) find(ctx context.Context, route, path string, keys []string, body []byte, began time.Time) ([]byte, bool, error) {
 	for _, key := range keys {
 		v := gjson.GetBytes(body, key).String()
 		if v == "" {
@@ -144,7 +153,7 @@ func (c *Client) find(ctx context.Context, route, path string, keys []string, bo
 			return nil, false, err
 		}
 		for _, o := range objs {
-			if sameKeys(o, body, keys) {
+			if ownRecord(o, body, keys, began) {
 				return wrapData(o), true, nil
 			}
 		}
@@ -153,12 +162,29 @@ func (c *Client) find(ctx context.Context, route, path string, keys []string, bo
 	return nil, false, nil
 }
 
-// sameKeys reports whether found has, case-insensitively, every non-empty
-// value that want has under keys (null and "" being the same).
+// ownRecord reports whether found is the object a POST of want created:
+// every non-empty unique field of want matches, and either want carries
+// an external_id (matched: the caller's own key) or found was created
+// after began (Hector's timestamps have whole seconds). A record someone
+// else made with the same values is not adopted.
+func ownRecord(found, want []byte, keys []string, began time.Time) bool {
+	if !sameKeys(found, want, keys) {
+		return false
+	}
+	if gjson.GetBytes(want, "external_id").String() != "" {
+		return true
+	}
+	created, err := time.Parse(time.RFC3339, gjson.GetBytes(found, "created_at").String())
+	return err == nil && !created.Before(began.Truncate(time.Second))
+}
+
+// sameKeys reports whether found has, compared as Hector compares (both
+// lower-cased), every non-empty value that want has under keys (null and
+// "" being the same).
 func sameKeys(found, want []byte, keys []string) bool {
 	for _, key := range keys {
 		w := gjson.GetBytes(want, key).String()
-		if w != "" && !strings.EqualFold(gjson.GetBytes(found, key).String(), w) {
+		if w != "" && strings.ToLower(gjson.GetBytes(found, key).String()) != strings.ToLower(w) {
 			return false
 		}
 	}

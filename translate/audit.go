@@ -10,7 +10,9 @@ import (
 type Change struct {
 	// Object is "user", "group" or "membership".
 	Object string
-	// Action is "create", "update", "delete", "add" or "remove".
+	// Action is "create", "update", "adopt" (a write that takes over a
+	// hand-made record, or a create that found the IdP's existing one),
+	// "delete", "add" or "remove".
 	Action string
 	// ID is the Hector id of the user or group.
 	ID string

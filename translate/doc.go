@@ -12,8 +12,11 @@
 //     read-only and searchable fields, group lists, name comparison);
 //   - groups.go, memberfold.go, memberpatch.go: Group bodies and PATCHes as
 //     one group change;
-//   - roles.go, settlement.go: the group → role rules and what a
-//     membership change means for a user's role and status;
+//   - roles.go, settlement.go: the group → role rules (by display name or
+//     by the IdP's group id) and what a group change means for a user's
+//     role and status;
+//   - managed.go: the trust boundaries: protected accounts, and the
+//     external_id that keeps what the IdP writes managed;
 //   - drift.go, explain.go: scim-report's drift analysis of a read of
 //     Hector against the rules, and one user's role and status explained
 //     rule by rule;

@@ -163,9 +163,11 @@ func (d *Drift) Held() []string {
 }
 
 // ruleNames is the one place the report matches a rule's group with a
-// Hector group, as Roles.Compute does (by display name, compared as Hector
-// compares names).
-func ruleNames(name string, g Group) bool { return SameName(name, g.Name) }
+// Hector group: the rules' own matching (a display name compared as Hector
+// compares names, or "id:<externalId>").
+func ruleNames(name string, g Group) bool {
+	return names(name, GroupRef{ID: g.ID, Name: g.Name, ExternalID: g.ExternalID})
+}
 
 // ruleFor is the one place the report evaluates the role rules: the first
 // rule (1 is the highest) naming one of groups, and that group; 0 when

@@ -50,15 +50,17 @@ func TestRuleForAgreesWithCompute(t *testing.T) {
 		{"hector_users", "hector_staff", "hector_admins"}, {"hector_users", "hector_places"}, {"ſtaff", "hector_ſtaff"}}
 	for _, names := range sets {
 		groups := make([]Group, len(names))
+		refs := make([]GroupRef, len(names))
 		for i, n := range names {
 			groups[i] = Group{ID: int64(i + 1), Name: n}
+			refs[i] = GroupRef{ID: int64(i + 1), Name: n}
 		}
 		rule, _ := ruleFor(r, groups)
 		got := r.Default
 		if rule > 0 {
 			got = r.Order[rule-1].Name
 		}
-		if want := r.Compute(names); got != want {
+		if want := r.Compute(refs); got != want {
 			t.Errorf("groups %v: got %q, want %q (Roles.Compute)", names, got, want)
 		}
 	}

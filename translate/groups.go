@@ -9,14 +9,16 @@ import (
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
-// GeneratedPrefix marks an external_id the sidecar generated for a group
-// the IdP sent without externalId (Okta), so that the group counts as
-// synchronized. It is never reported back as externalId.
+// GeneratedPrefix marks an external_id the sidecar generated for a user
+// or group the IdP sent (or took over) without externalId, so that it
+// counts as managed. It is never reported back as externalId.
 const GeneratedPrefix = "hector-scim:"
 
-// IsGenerated reports whether an external_id is one the sidecar generated.
+// IsGenerated reports whether an external_id is one the sidecar
+// generated, comparing as Hector does (plain lower-casing: "hector-ſcim:"
+// is not the prefix).
 func IsGenerated(ext string) bool {
-	return len(ext) >= len(GeneratedPrefix) && strings.EqualFold(ext[:len(GeneratedPrefix)], GeneratedPrefix)
+	return strings.HasPrefix(strings.ToLower(ext), GeneratedPrefix)
 }
 
 // Stream is a lazily produced JSON array, such as a group's members read
@@ -82,7 +84,7 @@ type GroupBody struct {
 	Name       string
 	ExternalID string
 	Members    []int64
-	HasMembers bool // the body has a members attribute
+	HasMembers bool // the body has a members attribute that is not null
 }
 
 // DecodeGroup decodes and checks a Group body; displayName is required.
@@ -106,7 +108,10 @@ func DecodeGroupNoting(body []byte, ignored func(name string)) (GroupBody, error
 		return g, BadRequest(InvalidValue, "displayName is required")
 	}
 	g.ExternalID, _ = doc["externalId"].(string)
-	_, _, g.HasMembers = lookupKey(obj, "members")
+	// "members": null is unassigned (RFC 7643 §2.5), like an omitted
+	// members: it leaves the members as they are, never empties the group.
+	_, v, has := lookupKey(obj, "members")
+	g.HasMembers = has && v != nil
 	if g.Members, err = memberIDs(asList(doc["members"])); err != nil {
 		return g, err
 	}

@@ -1,7 +1,10 @@
 package translate
 
 import (
+	"strings"
 	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/hector-scim/hector-scim/translate/filter"
 	"github.com/hector-scim/hector-scim/translate/schema"
@@ -46,32 +49,46 @@ type ListResult struct {
 // window is aligned with a page of size count, otherwise the (at most two)
 // pages of 100 that cover it; count 0 asks one item for the total.
 func PageWindow(start, count int, fetch func(page, per int) ([]Resource, int, error)) (*ListResult, error) {
-	res := &ListResult{StartIndex: start, Resources: []Resource{}}
+	items, total, err := Window(start, count, fetch)
+	if err != nil {
+		return nil, err
+	}
+	if items == nil {
+		items = []Resource{}
+	}
+	return &ListResult{TotalResults: total, StartIndex: start, Resources: items}, nil
+}
+
+// Window is PageWindow over items of any kind: the items of the 1-based
+// window [start, start+count) and the total. count may exceed MaxResults
+// (a window widened past hidden items); it is then read 100 a page.
+func Window[T any](start, count int, fetch func(page, per int) ([]T, int, error)) ([]T, int, error) {
 	if count == 0 {
 		_, total, err := fetch(1, 1)
-		res.TotalResults = total
-		return res, err
+		return nil, total, err
 	}
 	per, first := count, (start-1)/count+1
-	if (start-1)%count != 0 {
-		per, first = MaxResults, (start-1)/MaxResults+1
+	if count > MaxResults || (start-1)%count != 0 {
+		per, first = MaxResults, (start-1)/MaxResults+1 // Hector's pages hold 100 at most
 	}
 	offset := (start - 1) - (first-1)*per
-	for pg := first; len(res.Resources) < count; pg++ {
-		docs, total, err := fetch(pg, per)
+	var out []T
+	total := 0
+	for pg := first; len(out) < count; pg++ {
+		items, t, err := fetch(pg, per)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		res.TotalResults = total
-		for i := offset; i < len(docs) && len(res.Resources) < count; i++ {
-			res.Resources = append(res.Resources, docs[i])
+		total = t
+		for i := offset; i < len(items) && len(out) < count; i++ {
+			out = append(out, items[i])
 		}
 		offset = 0
-		if pg*per >= total || len(docs) < per {
+		if pg*per >= total || len(items) < per {
 			break
 		}
 	}
-	return res, nil
+	return out, total, nil
 }
 
 // UserPlan is how a user filter runs against Hector.
@@ -143,6 +160,15 @@ func (m *Mapping) pushUserTerm(p *UserPlan, t filter.Term) (ok, caseSafe bool) {
 		return false, false
 	}
 	v := toString(t.Value)
+	if field == "external_id" {
+		switch {
+		case v == "":
+			return false, false // empty also where the bridge's own key is hidden: in memory
+		case IsGenerated(v):
+			p.None = true // the bridge's own keys are never an externalId
+			return true, true
+		}
+	}
 	if field == "status" {
 		b, isBool := t.Value.(bool)
 		if !isBool {
@@ -150,11 +176,24 @@ func (m *Mapping) pushUserTerm(p *UserPlan, t filter.Term) (ok, caseSafe bool) {
 		}
 		v = StatusOf(b)
 	}
-	if p.Equal == nil {
-		p.Equal = map[string]string{}
-	}
-	p.Equal[field] = v
+	p.None = p.None || !pushEqual(&p.Equal, field, v, caseExact)
 	return true, !caseExact
+}
+
+// pushEqual adds field = v to a pushed-down query. Two equalities on one
+// field can hold together only when the values are the same (as Hector
+// compares them, or exactly for a case-exact attribute); otherwise it
+// reports false: the filter matches nothing, and is never widened to one
+// of the two.
+func pushEqual(eq *map[string]string, field, v string, caseExact bool) bool {
+	if *eq == nil {
+		*eq = map[string]string{}
+	}
+	if have, ok := (*eq)[field]; ok {
+		return have == v || (!caseExact && SameName(have, v))
+	}
+	(*eq)[field] = v
+	return true
 }
 
 func toString(v any) string {
@@ -170,8 +209,9 @@ func toString(v any) string {
 
 // GroupPlan is how a group filter runs against Hector.
 type GroupPlan struct {
-	// Name and ExternalID are pushed-down equalities ("" for none).
-	Name, ExternalID string
+	// Equal are the equality filters pushed down, by Hector group field
+	// (name, external_id); an empty value is an equality too.
+	Equal map[string]string
 	// ID is set for id eq: a direct GET.
 	ID int64
 	// Member is the user id of a `members eq X` term: the groups are then
@@ -187,15 +227,19 @@ type GroupPlan struct {
 func PlanGroups(f *filter.Filter) GroupPlan {
 	terms, exact := f.Conjuncts()
 	var p GroupPlan
+	push := func(field, v string) { p.None = p.None || !pushEqual(&p.Equal, field, v, field == "external_id") }
 	for _, t := range terms {
 		v, isString := t.Value.(string)
 		switch {
 		case t.Op != "eq" || !isString:
 			exact = false
 		case t.Path == "displayName":
-			p.Name = v
+			push("name", v)
+		case t.Path == "externalId" && v == "":
+			exact = false // empty also where the bridge's own key is hidden: in memory
 		case t.Path == "externalId":
-			p.ExternalID, exact = v, false // Hector compares case-insensitively; SCIM does not
+			push("external_id", v)
+			exact = false // Hector compares case-insensitively; SCIM does not
 			p.None = p.None || IsGenerated(v)
 		case t.Path == "id":
 			id, err := ParseID("Group", v)
@@ -208,4 +252,50 @@ func PlanGroups(f *filter.Filter) GroupPlan {
 	}
 	p.Exact = exact
 	return p
+}
+
+// VisibleWindow turns part of Hector's list, read from the window's start
+// (1-based, in Hector's id order) and at least count+len(hidden) long,
+// into the window SCIM sees when the records hidden (protected accounts in
+// that list, by id) are left out: the hidden records before the start
+// shift the window by as many visible ones, those within it are skipped.
+// Hector orders lists by id, so a hidden id below the first item's was
+// before the start.
+func VisibleWindow[T any](items []T, id func(T) int64, hidden map[int64]bool, count int) []T {
+	if len(items) == 0 {
+		return nil
+	}
+	skip := 0
+	for h := range hidden {
+		if h < id(items[0]) {
+			skip++
+		}
+	}
+	var out []T
+	for _, it := range items {
+		switch {
+		case hidden[id(it)]:
+		case skip > 0:
+			skip--
+		case len(out) < count:
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// MatchesQuery reports whether a Hector user record is in the answer of a
+// user query, as Hector filters: each equality exact after lower-casing
+// both sides (null is ""), and updated_at >= since.
+func MatchesQuery(rec []byte, equal map[string]string, since time.Time) bool {
+	for field, v := range equal {
+		if strings.ToLower(gjson.GetBytes(rec, field).String()) != strings.ToLower(v) {
+			return false
+		}
+	}
+	if since.IsZero() {
+		return true
+	}
+	t, err := time.Parse(time.RFC3339, gjson.GetBytes(rec, "updated_at").String())
+	return err == nil && !t.Before(since)
 }

@@ -202,7 +202,8 @@ func (l line) value(doc map[string]any) any {
 
 // FromHector renders the mapped attributes of a Hector user into a SCIM
 // document: each Hector field under its first SCIM source, exactly as
-// stored. Empty fields are left out.
+// stored. Empty fields are left out, and so is an external_id the bridge
+// generated.
 func (m *Mapping) FromHector(raw []byte) map[string]any {
 	doc, _ := m.fromHector(raw)
 	return doc
@@ -246,6 +247,8 @@ func (m *Mapping) fromHector(raw []byte) (map[string]any, recordMeta) {
 			v = r.Bool()
 		case r.Type == gjson.Null || r.String() == "":
 			continue
+		case l.field == "external_id" && IsGenerated(r.String()):
+			continue // the bridge's own key is never reported as the IdP's
 		default:
 			v = r.String()
 		}

@@ -99,6 +99,28 @@ func GroupIDs(rec []byte, skip int64) []int64 {
 	return ids
 }
 
+// GroupRefs lists a user's groups as Hector's record names them: id and
+// name, without external_id (the record does not carry it).
+func GroupRefs(rec []byte) []GroupRef {
+	var refs []GroupRef
+	for _, g := range gjson.GetBytes(rec, "groups").Array() {
+		refs = append(refs, GroupRef{ID: g.Get("id").Int(), Name: g.Get("name").String()})
+	}
+	return refs
+}
+
+// Managed reports whether a Hector user is one the IdP manages: it has an
+// external_id (the IdP's, or one the bridge generated). Hand-made
+// accounts have none; the group → role rules and deactivation never
+// apply to them.
+func Managed(rec []byte) bool { return ExternalID(rec) != "" }
+
+// ExternalID reads a Hector record's external_id ("" for null).
+func ExternalID(rec []byte) string { return gjson.GetBytes(rec, "external_id").String() }
+
+// Username reads a Hector user's username.
+func Username(rec []byte) string { return gjson.GetBytes(rec, "username").String() }
+
 // Role reads a Hector user's role.
 func Role(rec []byte) string { return gjson.GetBytes(rec, "role").String() }
 
@@ -139,16 +161,4 @@ func MergeRecord(raw []byte, fields map[string]any) (json.RawMessage, bool, erro
 // there is no other folding: "ſ" (U+017F) is not "s".
 func SameName(a, b string) bool {
 	return a == b || strings.ToLower(a) == strings.ToLower(b)
-}
-
-// RenamedGroups is a user's group names after group from is renamed to.
-func RenamedGroups(names []string, from, to string) []string {
-	out := make([]string, 0, len(names))
-	for _, n := range names {
-		if SameName(n, from) {
-			n = to
-		}
-		out = append(out, n)
-	}
-	return out
 }

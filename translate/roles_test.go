@@ -15,6 +15,15 @@ func guideRoles(overwrite bool) Roles {
 	}
 }
 
+// refs are groups by name, without external_id.
+func refs(names ...string) []GroupRef {
+	out := make([]GroupRef, len(names))
+	for i, n := range names {
+		out[i] = GroupRef{ID: int64(i + 1), Name: n}
+	}
+	return out
+}
+
 func TestRolesCompute(t *testing.T) {
 	r := guideRoles(false)
 	tests := []struct {
@@ -32,7 +41,7 @@ func TestRolesCompute(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := r.Compute(tt.groups); got != tt.want {
+			if got := r.Compute(refs(tt.groups...)); got != tt.want {
 				t.Errorf("Compute(%v) = %q, want %q", tt.groups, got, tt.want)
 			}
 		})
@@ -42,7 +51,7 @@ func TestRolesCompute(t *testing.T) {
 func TestRolesGrants(t *testing.T) {
 	r := guideRoles(false)
 	for group, want := range map[string]bool{"hector_admins": true, "hector staff eu": true, "Hector Employees": false, "auditor": false} {
-		if got := r.Grants(group); got != want {
+		if got := r.Grants(GroupRef{Name: group}); got != want {
 			t.Errorf("Grants(%q) = %v, want %v", group, got, want)
 		}
 	}
@@ -70,7 +79,7 @@ func TestRolesNext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, changed := guideRoles(tt.overwrite).Next(tt.current, tt.before, tt.after)
+			got, changed := guideRoles(tt.overwrite).Next(tt.current, refs(tt.before...), refs(tt.after...))
 			if got != tt.want || changed != tt.changed {
 				t.Errorf("Next(%q, %v, %v) = %q, %v; want %q, %v", tt.current, tt.before, tt.after, got, changed, tt.want, tt.changed)
 			}
@@ -80,7 +89,7 @@ func TestRolesNext(t *testing.T) {
 
 func TestRolesWithoutDefault(t *testing.T) {
 	r := Roles{Order: []RoleRule{{Name: "admin", Groups: []string{"a"}}}}
-	if got, changed := r.Next("staff", []string{"a"}, nil); changed || got != "staff" {
+	if got, changed := r.Next("staff", refs("a"), nil); changed || got != "staff" {
 		t.Errorf("Next without default = %q, %v; want staff, false", got, changed)
 	}
 }

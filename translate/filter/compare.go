@@ -35,7 +35,9 @@ func (c *compare) write(b *strings.Builder) {
 }
 
 // match applies the comparison; "ne" is the negation of "eq", so it holds
-// for a missing attribute and for a list with no equal value.
+// for a list with no equal value. An absent value counts as empty, as
+// Hector stores it (and the bridge omits empty values): `eq ""` matches
+// only empty or absent values, `ne ""` only present ones.
 func (c *compare) match(obj map[string]any) bool {
 	if c.op == "ne" {
 		return !c.any(obj, "eq")
@@ -54,6 +56,10 @@ func (c *compare) any(obj map[string]any, op string) bool {
 		return c.test(op, v)
 	}
 	switch v := v.(type) {
+	case nil:
+		// An absent single-valued complex attribute has empty
+		// sub-attributes; a multi-valued one has no element to compare.
+		return !c.ref.Attr.MultiValued && c.test(op, nil)
 	case map[string]any:
 		return c.test(op, lookup(v, c.ref.Sub.Name))
 	case []any:
@@ -84,7 +90,7 @@ func (c *compare) test1(op string, v any) bool {
 	case op == "pr":
 		return present(v)
 	case v == nil:
-		return false
+		return op == "eq" && c.val.isEmptyString()
 	}
 	return c.val.test(op, v)
 }

@@ -83,6 +83,16 @@ func (o *operand) value() any {
 	return o.text
 }
 
+// isEmptyString reports whether the operand is the empty string, which an
+// absent value equals.
+func (o *operand) isEmptyString() bool {
+	switch o.typ {
+	case schema.Boolean, schema.Integer, schema.Decimal:
+		return false
+	}
+	return !o.isTime && o.text == ""
+}
+
 // test reports whether the attribute value v satisfies "v op operand";
 // op is never ne (the negation of eq) nor pr.
 func (o *operand) test(op string, v any) bool {

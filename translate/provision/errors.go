@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hector-scim/hector-scim/legacyclient"
@@ -45,7 +46,7 @@ func fromLegacy(le *legacyclient.Error) *translate.Error {
 	case le.Status == http.StatusConflict:
 		e.Status, e.ScimType, e.Detail = http.StatusConflict, translate.Uniqueness, "Hector already has a resource with this "+fieldList(le.Fields)
 	case le.Status == http.StatusUnprocessableEntity || le.Status == http.StatusBadRequest:
-		e.Status, e.ScimType, e.Detail = http.StatusBadRequest, translate.InvalidValue, "Hector rejected the values: "+fieldDetail(le)
+		e.Status, e.ScimType, e.Detail = http.StatusBadRequest, translate.InvalidValue, fieldDetail(le)
 	case le.Status == http.StatusTooManyRequests:
 		e.Status, e.Detail, e.RetryAfter = http.StatusTooManyRequests, "Hector is rate limiting; retry later", retryAfter(le.RetryAfter)
 	case le.Status == http.StatusUnauthorized || le.Status == http.StatusForbidden:
@@ -67,32 +68,58 @@ func retryAfter(d time.Duration) time.Duration {
 	return d
 }
 
+// fieldList names the fields of a Hector error by their names only.
 func fieldList(fields map[string]string) string {
-	if len(fields) == 0 {
+	names := fieldNames(fields)
+	if len(names) == 0 {
 		return "unique value"
 	}
-	s := ""
-	for _, k := range sortedKeys(fields) {
-		if s != "" {
-			s += ", "
-		}
-		s += k
-	}
-	return s
+	return strings.Join(names, ", ")
 }
 
+// fieldDetail says what Hector rejected by its field names and its error
+// code, as "Hector rejected the value of email (invalid)". Hector's own
+// message and field texts are never passed on: they are free text, which
+// may hold another account's values.
 func fieldDetail(le *legacyclient.Error) string {
-	if len(le.Fields) == 0 {
-		return le.Message
+	kind := le.Code
+	if !isName(kind) {
+		kind = legacyclient.CodeInvalid
 	}
-	s := ""
-	for _, k := range sortedKeys(le.Fields) {
-		if s != "" {
-			s += "; "
+	names := fieldNames(le.Fields)
+	switch {
+	case len(names) > 0:
+		return "Hector rejected the value of " + strings.Join(names, ", ") + " (" + kind + ")"
+	case len(le.Fields) > 0:
+		return "Hector rejected the value of a field (" + kind + ")"
+	}
+	return "Hector rejected the request (" + kind + ")"
+}
+
+// fieldNames are the sorted names of a Hector error's fields that look
+// like field names; anything else is left out.
+func fieldNames(fields map[string]string) []string {
+	var names []string
+	for _, k := range sortedKeys(fields) {
+		if isName(k) {
+			names = append(names, k)
 		}
-		s += k + " " + le.Fields[k]
 	}
-	return s
+	return names
+}
+
+// isName reports whether s is a plain field name or error code: at most
+// 64 lower-case letters, digits, underscores and dots.
+func isName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' && r != '.' {
+			return false
+		}
+	}
+	return true
 }
 
 func sortedKeys(m map[string]string) []string {

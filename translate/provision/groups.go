@@ -2,6 +2,7 @@ package provision
 
 import (
 	"context"
+	"time"
 
 	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
@@ -29,6 +30,9 @@ func (s *Service) memberStream(ctx context.Context, req Request, groupID int64) 
 				yield(nil, err)
 				return
 			}
+			if s.protect.Has(m.Username) {
+				continue // protected accounts do not exist to SCIM
+			}
 			if !yield(translate.MemberRef(m.ID, m.Username, req.BaseURL), nil) {
 				return
 			}
@@ -51,8 +55,13 @@ func (s *Service) GetGroup(ctx context.Context, req Request, id string, withMemb
 }
 
 // CreateGroup creates a group and adds its members. A group sent without
-// externalId gets a generated one, so that it counts as synchronized.
+// externalId gets a generated one, so that it counts as synchronized. The
+// members are checked first: an unknown or protected member is 400
+// invalidValue, and then no group is created. After a lost answer only
+// this request's own group is adopted; one that existed before the
+// request (the IdP's externalId found on it) is audited as adopted.
 func (s *Service) CreateGroup(ctx context.Context, req Request, body []byte) (translate.Resource, error) {
+	began := time.Now()
 	gb, err := translate.DecodeGroupNoting(body, req.Unknown)
 	if err != nil {
 		return nil, err
@@ -61,14 +70,22 @@ func (s *Service) CreateGroup(ctx context.Context, req Request, body []byte) (tr
 	if ext == "" {
 		ext = generatedExternalID()
 	}
-	g, err := s.hector.CreateGroup(ctx, legacyclient.GroupInput{Name: gb.Name, ExternalID: ext})
+	defer s.locks.lockMany("user", gb.Members)()
+	p, err := s.planMembers(ctx, 0, translate.MemberDelta{Add: gb.Members})
 	if err != nil {
 		return nil, err
 	}
-	s.auditGroup(ctx, "create", g.ID, translate.FieldChange{Field: "name", After: g.Name}, translate.FieldChange{Field: "external_id", After: g.ExternalID})
+	g, adopted, err := s.hector.CreateGroupAdopted(ctx, legacyclient.GroupInput{Name: gb.Name, ExternalID: ext})
+	if err != nil {
+		return nil, err
+	}
+	action := "create"
+	if adopted && g.CreatedAt.Before(began.Truncate(time.Second)) {
+		action = "adopt"
+	}
+	s.auditGroup(ctx, action, g.ID, translate.FieldChange{Field: "name", After: g.Name}, translate.FieldChange{Field: "external_id", After: g.ExternalID})
 	if len(gb.Members) > 0 {
-		defer s.locks.lock("group", g.ID)()
-		if err := s.changeMembers(ctx, g, translate.MemberDelta{Add: gb.Members}); err != nil {
+		if err := s.applyMembers(ctx, g, g, p, &groupIndex{s: s}); err != nil {
 			return nil, err
 		}
 		g.MemberCount = len(gb.Members)
@@ -80,7 +97,8 @@ func (s *Service) CreateGroup(ctx context.Context, req Request, body []byte) (tr
 
 // ReplaceGroup replaces a group's name and externalId and, when the body
 // has members, its members (by difference with Hector's list). A body
-// without members leaves them as they are.
+// without members (or with "members": null) leaves them as they are; one
+// without externalId keeps the stored one.
 func (s *Service) ReplaceGroup(ctx context.Context, req Request, id string, body []byte) (translate.Resource, error) {
 	n, err := translate.ParseID("Group", id)
 	if err != nil {
@@ -95,7 +113,10 @@ func (s *Service) ReplaceGroup(ctx context.Context, req Request, id string, body
 		return nil, err
 	}
 	defer unlock()
-	change := translate.GroupChange{Name: &gb.Name, ExternalID: &gb.ExternalID}
+	change := translate.GroupChange{Name: &gb.Name}
+	if gb.ExternalID != "" {
+		change.ExternalID = &gb.ExternalID // without one, the stored one stays
+	}
 	if gb.HasMembers {
 		change.Members = translate.MemberDelta{Replace: true, Set: gb.Members}
 	}
@@ -173,10 +194,11 @@ func (s *Service) readGroupForWrite(ctx context.Context, req Request, n int64, i
 // deleting it) changes anything on them: it grants a role, or it is
 // synchronized.
 func (s *Service) groupAffectsUsers(g legacyclient.Group) bool {
-	return s.grantsRole(g.Name) || g.ExternalID != ""
+	return s.grantsRole(g) || g.ExternalID != ""
 }
 
-// grantsRole reports whether a group of that name grants a role.
-func (s *Service) grantsRole(name string) bool {
-	return s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(name)
+// grantsRole reports whether group g, by its name or its external_id,
+// grants a role.
+func (s *Service) grantsRole(g legacyclient.Group) bool {
+	return s.cfg.Roles.Enabled() && s.cfg.Roles.Grants(groupRef(g))
 }

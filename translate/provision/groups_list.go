@@ -26,7 +26,7 @@ func (s *Service) ListGroups(ctx context.Context, req Request, q translate.ListQ
 	if plan.None {
 		return &translate.ListResult{StartIndex: start, Resources: []translate.Resource{}}, nil
 	}
-	query := legacyclient.GroupQuery{Name: plan.Name, ExternalID: plan.ExternalID}
+	query := legacyclient.GroupQuery{Equal: plan.Equal}
 	if plan.Exact {
 		return s.pageGroups(ctx, req, query, start, count, withMembers)
 	}
@@ -64,7 +64,7 @@ func (s *Service) groupsOfMember(ctx context.Context, uid string) (map[int64]boo
 		return groups, nil
 	}
 	rec, err := s.hector.GetUser(ctx, id)
-	if legacyclient.IsNotFound(err) {
+	if legacyclient.IsNotFound(err) || err == nil && s.protect.Record(rec) {
 		return groups, nil
 	}
 	if err != nil {

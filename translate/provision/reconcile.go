@@ -61,7 +61,7 @@ func (s *Service) applyFix(ctx context.Context, d *translate.Drift, f translate.
 	if again, ok := d.Fix(raw); !ok || !again.Same(f) {
 		return Stale, nil
 	}
-	if _, err := s.writeUser(ctx, Request{}, raw, f.Fields()); err != nil {
+	if _, err := s.writeRecord(ctx, raw, f.Fields(), "update"); err != nil {
 		return Failed, err
 	}
 	return Written, nil

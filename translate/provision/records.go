@@ -58,15 +58,31 @@ func (s *Service) fetchUsers(ctx context.Context, ids []int64) (map[int64]json.R
 	return out, err
 }
 
-// memberRecords calls fn for each member of group g with their Hector
-// record, read again under the member's lock so that a concurrent PATCH of
-// the same user in this process is never overwritten; fn runs for several
-// members at once.
-func (s *Service) memberRecords(ctx context.Context, g legacyclient.Group, fn func(int64, json.RawMessage) error) error {
-	ids, err := s.memberList(ctx, g)
+// memberIDs lists the ids of group g's members that SCIM sees (protected
+// accounts left out).
+func (s *Service) memberIDs(ctx context.Context, g legacyclient.Group) ([]int64, error) {
+	var ids []int64
+	for m, err := range s.hector.Members(ctx, g.ID) {
+		if err != nil {
+			return nil, err
+		}
+		if !s.protect.Has(m.Username) {
+			ids = append(ids, m.ID)
+		}
+	}
+	return ids, nil
+}
+
+// memberRecords calls fn for each member of group g (but those in skip,
+// and protected accounts) with their Hector record, read again under the
+// member's lock so that a concurrent PATCH of the same user in this
+// process is never overwritten; fn runs for several members at once.
+func (s *Service) memberRecords(ctx context.Context, g legacyclient.Group, skip map[int64]bool, fn func(int64, json.RawMessage) error) error {
+	ids, err := s.memberIDs(ctx, g)
 	if err != nil {
 		return err
 	}
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return skip[id] })
 	return forEach(ctx, ids, func(ctx context.Context, uid int64) error {
 		defer s.locks.lock("user", uid)()
 		rec, err := s.hector.GetUser(ctx, uid)
@@ -78,16 +94,4 @@ func (s *Service) memberRecords(ctx context.Context, g legacyclient.Group, fn fu
 		}
 		return fn(uid, rec)
 	})
-}
-
-// memberList lists the ids of group g's members, read page by page.
-func (s *Service) memberList(ctx context.Context, g legacyclient.Group) ([]int64, error) {
-	var ids []int64
-	for m, err := range s.hector.Members(ctx, g.ID) {
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, m.ID)
-	}
-	return ids, nil
 }

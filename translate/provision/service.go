@@ -29,6 +29,10 @@ type Config struct {
 	Roles translate.Roles
 	// Audit receives every change written to Hector; nil discards them.
 	Audit Auditor
+	// Protect lists the usernames of accounts SCIM never sees or touches
+	// (break-glass admins), compared as Hector compares usernames: to SCIM
+	// they do not exist.
+	Protect []string
 }
 
 // Request is what one SCIM request carries besides its path and body.
@@ -53,6 +57,7 @@ type Service struct {
 	mapping *translate.Mapping
 	cfg     Config
 	audit   Auditor
+	protect translate.Protected
 	locks   keyedMutex
 }
 
@@ -72,12 +77,12 @@ func NewService(hector *legacyclient.Client, cfg Config) (*Service, error) {
 	if audit == nil {
 		audit = nopAuditor{}
 	}
-	return &Service{hector: hector, mapping: cfg.Mapping, cfg: cfg, audit: audit}, nil
+	return &Service{hector: hector, mapping: cfg.Mapping, cfg: cfg, audit: audit, protect: translate.NewProtected(cfg.Protect)}, nil
 }
 
 // Mapping returns the service's field mapping.
 func (s *Service) Mapping() *translate.Mapping { return s.mapping }
 
-// generatedExternalID is a new external_id for a group the IdP sent
-// without one.
+// generatedExternalID is a new external_id for a user or group that the
+// IdP creates or writes to without one, so that it is managed.
 func generatedExternalID() string { return translate.GeneratedPrefix + uuid.NewString() }

@@ -2,6 +2,8 @@ package provision
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
 
 	"github.com/hector-scim/hector-scim/legacyclient"
 	"github.com/hector-scim/hector-scim/translate"
@@ -33,19 +35,59 @@ func (s *Service) ListUsers(ctx context.Context, req Request, q translate.ListQu
 	return s.scanUsers(ctx, req, query, f, start, count)
 }
 
-// pageUsers lists users page by page, as Hector orders them.
+// pageUsers lists users page by page, as Hector orders them, leaving out
+// protected accounts: totalResults does not count them, and the window
+// shifts past those before it.
 func (s *Service) pageUsers(ctx context.Context, req Request, q legacyclient.UserQuery, start, count int) (*translate.ListResult, error) {
-	return translate.PageWindow(start, count, func(page, per int) ([]translate.Resource, int, error) {
-		p, err := s.hector.ListUsers(ctx, q, page, per)
+	recs, total, err := s.userWindow(ctx, q, start, count)
+	if err != nil {
+		return nil, err
+	}
+	if len(s.protect) > 0 && (start > 1 || total > len(recs) || slices.ContainsFunc(recs, func(r json.RawMessage) bool { return s.protect.Record(r) })) {
+		hidden, err := s.protectedIn(ctx, q)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		docs := make([]translate.Resource, len(p.Users))
-		for i, raw := range p.Users {
-			docs[i] = s.mapping.RenderUser(raw, req.BaseURL)
+		if len(hidden) > 0 {
+			if recs, total, err = s.userWindow(ctx, q, start, count+len(hidden)); err != nil {
+				return nil, err
+			}
+			recs = translate.VisibleWindow(recs, func(r json.RawMessage) int64 { return translate.RecordID(r) }, hidden, count)
+			total = max(total-len(hidden), 0)
 		}
-		return docs, p.Total, nil
+	}
+	res := &translate.ListResult{TotalResults: total, StartIndex: start, Resources: make([]translate.Resource, len(recs))}
+	for i, raw := range recs {
+		res.Resources[i] = s.mapping.RenderUser(raw, req.BaseURL)
+	}
+	return res, nil
+}
+
+// userWindow reads the Hector records of a window of a user query, and
+// the query's total.
+func (s *Service) userWindow(ctx context.Context, q legacyclient.UserQuery, start, count int) ([]json.RawMessage, int, error) {
+	return translate.Window(start, count, func(page, per int) ([]json.RawMessage, int, error) {
+		p, err := s.hector.ListUsers(ctx, q, page, per)
+		return p.Users, p.Total, err
 	})
+}
+
+// protectedIn finds the protected accounts in the answer of a user query:
+// one lookup by username each.
+func (s *Service) protectedIn(ctx context.Context, q legacyclient.UserQuery) (map[int64]bool, error) {
+	hidden := map[int64]bool{}
+	for name := range s.protect {
+		p, err := s.hector.ListUsers(ctx, legacyclient.UserQuery{Equal: map[string]string{"username": name}}, 1, 1)
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range p.Users {
+			if translate.MatchesQuery(rec, q.Equal, q.UpdatedSince) {
+				hidden[translate.RecordID(rec)] = true
+			}
+		}
+	}
+	return hidden, nil
 }
 
 // userByID answers a filter with id eq: one GET, then the rest of the
@@ -53,7 +95,7 @@ func (s *Service) pageUsers(ctx context.Context, req Request, q legacyclient.Use
 func (s *Service) userByID(ctx context.Context, req Request, id int64, f *filter.Filter, start, count int) (*translate.ListResult, error) {
 	res := &translate.ListResult{StartIndex: start, Resources: []translate.Resource{}}
 	raw, err := s.hector.GetUser(ctx, id)
-	if legacyclient.IsNotFound(err) {
+	if legacyclient.IsNotFound(err) || err == nil && s.protect.Record(raw) {
 		return res, nil
 	}
 	if err != nil {
@@ -79,6 +121,9 @@ func (s *Service) scanUsers(ctx context.Context, req Request, q legacyclient.Use
 		}
 		if scanned++; scanned > s.cfg.MaxFilterScan {
 			return nil, translate.BadRequest(translate.TooMany, "the filter would scan more than %d users; narrow it with an eq on userName, externalId, emails or employeeNumber", s.cfg.MaxFilterScan)
+		}
+		if s.protect.Record(raw) {
+			continue
 		}
 		doc := s.mapping.RenderUser(raw, req.BaseURL)
 		if !f.Match(doc) {
