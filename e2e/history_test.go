@@ -64,12 +64,12 @@ func TestUserHistory(t *testing.T) {
 		}
 	}
 	want := []string{
-		`user create ["username","email","identifier","status","role"]`,
-		`user update ["role"]`,
+		`user create ["username","email","identifier","external_id","status","role"]`,
 		`membership add `,
+		`user update ["role"]`,
 		`user update ["title"]`,
-		`user update ["status","role"]`,
 		`membership remove `,
+		`user update ["status","role"]`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("ada's history:\ngot\n%s\nwant\n%s\nlines:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), out)
