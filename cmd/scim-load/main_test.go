@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +38,7 @@ func TestRun(t *testing.T) {
 	cfg.CPUProfile = filepath.Join(t.TempDir(), "cpu.pprof")
 	cfg.ProfileScenario = "filter"
 	cfg.SidecarLogs = t.TempDir()
+	cfg.Scenarios = append(slices.Clone(scenarioKeys), extraKeys...)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	rep, err := run(ctx, cfg, tWriter{t})
@@ -48,31 +52,62 @@ func TestRun(t *testing.T) {
 	t.Run("scenarios", func(t *testing.T) { checkScenarios(t, cfg, rep) })
 	t.Run("stream", func(t *testing.T) { checkStream(t, rep) })
 	t.Run("entra", func(t *testing.T) { checkEntra(t, cfg, rep) })
-	t.Run("report", func(t *testing.T) {
-		for _, s := range rep.scenarios {
-			if !strings.Contains(out.String(), s.sc.name) {
-				t.Errorf("report has no row for %s", s.sc.name)
-			}
-		}
-		for _, want := range []string{"sidecar RSS:", "streaming:", "Entra cycle:", "over Caddy's floor in this run"} {
-			if !strings.Contains(out.String(), want) {
-				t.Errorf("report has no %q line", want)
-			}
-		}
-	})
+	t.Run("report", func(t *testing.T) { checkReport(t, rep, out.String()) })
 	t.Run("profile", func(t *testing.T) {
 		if st, err := os.Stat(cfg.CPUProfile); err != nil || st.Size() == 0 {
 			t.Errorf("got profile %v, %v; want a non-empty file", st, err)
 		}
 	})
 	t.Run("logs kept", func(t *testing.T) {
-		for _, name := range []string{"load.log", "go-floor.log", "entra.log"} {
+		for _, name := range []string{"load.log", "go-floor.log", "entra.log", "access.log"} {
 			if _, err := os.Stat(filepath.Join(cfg.SidecarLogs, name)); err != nil {
 				t.Errorf("sidecar log %s: %v", name, err)
 			}
 		}
 	})
+	t.Run("access log", func(t *testing.T) { checkAccessLog(t, filepath.Join(cfg.SidecarLogs, "access.log")) })
 }
+
+// checkAccessLog checks that the floor route and the SCIM route both
+// wrote access log lines (handle_path logs the path as it came in).
+func checkAccessLog(t *testing.T, path string) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"uri":"/floor/users/`, `"uri":"/scim/v2/Users/`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("access log has no %s line", want)
+		}
+	}
+}
+
+// checkReport checks that the table and the memory line print every
+// column and target.
+func checkReport(t *testing.T, rep *report, out string) {
+	for _, s := range rep.scenarios {
+		if !strings.Contains(out, s.sc.name) {
+			t.Errorf("report has no row for %s", s.sc.name)
+		}
+	}
+	for _, want := range []string{
+		"sidecar req/s", "floor req/s", "direct req/s", "÷ floor", "÷ direct", "sidecar CPU/req", "floor CPU/req",
+		"CPU over floor", "Hector calls/req", "targets",
+		"÷ floor >= 0.95: ", "over floor <= 20µs: ", "(floor 2.00)",
+		"sidecar RSS:", "peak in the SCIM phases", "in the floor phases", "over floor (target <= 4.0 MiB): ",
+		"streaming:", "growth", "(target < 32.0 MiB)", "Entra cycle:",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report has no %q", want)
+		}
+	}
+	if n, want := strings.Count(out, "÷ floor >= 0.95: "), 5; n != want {
+		t.Errorf("got %d rows with targets, want %d", n, want)
+	}
+}
+
+// wantCalls are the Hector calls of one floor or direct operation.
+var wantCalls = map[string]int64{"get": 1, "filter": 1, "post": 1, "patch-user": 2, "patch-group": 2, "floor-go": 1, "floor": 1}
 
 func checkScenarios(t *testing.T, cfg config, rep *report) {
 	if got, want := len(rep.scenarios), len(cfg.Scenarios); got != want {
@@ -83,24 +118,150 @@ func checkScenarios(t *testing.T, cfg config, rep *report) {
 			t.Errorf("%s: %v", s.sc.name, s.err)
 			continue
 		}
-		for side, st := range map[string]sideStats{"sidecar": s.side, "direct": s.direct} {
-			p := st.best
-			if st.errors != 0 || p.ops == 0 || st.ops < p.ops || p.rate() <= 0 || p.p50 <= 0 || p.p99 < p.p50 {
-				t.Errorf("%s %s: got ops %d (best round %d), errors %d (%v), rate %.1f, p50 %s, p99 %s; want successes with sane percentiles",
-					s.sc.name, side, st.ops, p.ops, st.errors, st.first, p.rate(), p.p50, p.p99)
+		sides := map[string]sideStats{"sidecar": s.side, "direct": s.direct}
+		if s.sc.floor != nil {
+			sides["floor"] = s.floor
+		} else if s.floor.ops != 0 {
+			t.Errorf("%s: got %d floor operations in a row without a floor", s.sc.name, s.floor.ops)
+		}
+		for side, st := range sides {
+			checkSide(t, s.sc.name+" "+side, st)
+		}
+		measured := []sideStats{s.side}
+		if s.sc.floor != nil {
+			measured = append(measured, s.floor)
+		}
+		for _, st := range measured {
+			if st.cpu <= 0 || cpuPerReq(st) <= 0 {
+				t.Errorf("%s: got CPU %s, want > 0", s.sc.name, st.cpu)
+			}
+			if m := st.memMax; m.rss <= 0 || m.anon <= 0 || m.anon > m.rss {
+				t.Errorf("%s: got memory peak %+v, want RSS > anon > 0", s.sc.name, m)
 			}
 		}
-		if s.side.cpu <= 0 || s.cpuPerReq() <= 0 {
-			t.Errorf("%s: got sidecar CPU %s, want > 0", s.sc.name, s.side.cpu)
+		// The floor and the direct side make the same calls; the sidecar
+		// at least one.
+		want := wantCalls[s.sc.key]
+		if s.side.calls < s.side.ops || s.direct.calls != want*s.direct.ops || s.floor.calls != want*s.floor.ops {
+			t.Errorf("%s: got %d Hector calls for %d sidecar requests, %d for %d floor and %d for %d direct operations; want at least one, then %d each",
+				s.sc.name, s.side.calls, s.side.ops, s.floor.calls, s.floor.ops, s.direct.calls, s.direct.ops, want)
 		}
-		if m := s.side.memMax; m.rss <= 0 || m.anon <= 0 || m.anon > m.rss {
-			t.Errorf("%s: got memory peak %+v, want RSS > anon > 0", s.sc.name, m)
+	}
+}
+
+func checkSide(t *testing.T, name string, st sideStats) {
+	t.Helper()
+	p := st.best
+	if st.errors != 0 || p.ops == 0 || st.ops < p.ops || p.rate() <= 0 || p.p50 <= 0 || p.p99 < p.p50 {
+		t.Errorf("%s: got ops %d (best round %d), errors %d (%v), rate %.1f, p50 %s, p99 %s; want successes with sane percentiles",
+			name, st.ops, p.ops, st.errors, st.first, p.rate(), p.p50, p.p99)
+	}
+}
+
+// TestFloorTargets checks the verdicts on rows whose figures are made up:
+// the floor at 1,000 req/s and 100 µs of CPU per request, the sidecar at
+// 1,000 × ratio req/s and 100 µs + over.
+func TestFloorTargets(t *testing.T) {
+	us := time.Microsecond
+	for _, tt := range []struct {
+		name           string
+		ratio          float64 // sidecar req/s over the floor's
+		over           time.Duration
+		sideErrors     int64
+		ratioOK, cpuOK bool
+	}{
+		{"both met", 0.96, 15 * us, 0, true, true},
+		{"at the targets", 0.95, 20 * us, 0, true, true},
+		{"slow", 0.90, 15 * us, 0, false, true},
+		{"costly", 0.96, 25 * us, 0, true, false},
+		{"slow and costly", 0.90, 25 * us, 0, false, false},
+		{"cheaper than the floor", 1.2, -5 * us, 0, true, true},
+		{"failures", 0.96, 15 * us, 1, false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fakeResult(tt.ratio, tt.over)
+			s.side.errors = tt.sideErrors
+			ratioOK, cpuOK := s.floorTargets()
+			if ratioOK != tt.ratioOK || cpuOK != tt.cpuOK {
+				t.Errorf("got ratio %.3f ok %v, CPU over floor ok %v; want %v, %v", s.floorRatio(), ratioOK, cpuOK, tt.ratioOK, tt.cpuOK)
+			}
+			r := &report{}
+			cell := r.targets(s)
+			want := fmt.Sprintf("÷ floor >= 0.95: %s; over floor <= 20µs: %s", verdict(tt.ratioOK), verdict(tt.cpuOK))
+			if cell != want {
+				t.Errorf("got cell %q, want %q", cell, want)
+			}
+			if got, want := len(r.missed), btoi(!tt.ratioOK)+btoi(!tt.cpuOK); got != want {
+				t.Errorf("got %d targets missed (%v), want %d", got, r.missed, want)
+			}
+		})
+	}
+	t.Run("reference row", func(t *testing.T) {
+		s := fakeResult(0.5, 0)
+		s.sc.floor, s.sc.reference = nil, "reference: x"
+		r := &report{}
+		if got := r.targets(s); got != "reference: x" || len(r.missed) != 0 {
+			t.Errorf("got %q, %v missed; want the reference and none", got, r.missed)
 		}
-		// Both sides make the same Hector calls per operation: at least one.
-		if s.side.calls < s.side.ops || s.direct.calls < s.direct.ops {
-			t.Errorf("%s: got %d Hector calls for %d sidecar requests, %d for %d direct operations; want at least one each",
-				s.sc.name, s.side.calls, s.side.ops, s.direct.calls, s.direct.ops)
+	})
+}
+
+// fakeResult is a row measured over one second: the floor 1,000 requests
+// at 100 µs of CPU each, the sidecar 1,000 × ratio at 100 µs + over.
+func fakeResult(ratio float64, over time.Duration) scenarioResult {
+	side := func(ops int64, cpu time.Duration) sideStats {
+		return sideStats{best: phaseResult{ops: ops, elapsed: time.Second}, ops: ops, calls: ops, cpu: time.Duration(ops) * cpu}
+	}
+	return scenarioResult{
+		sc:     scenario{key: "get", name: "GET", floor: func(context.Context, int64) error { return nil }},
+		side:   side(int64(math.Round(1000*ratio)), 100*time.Microsecond+over),
+		floor:  side(1000, 100*time.Microsecond),
+		direct: side(2000, 0),
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestRSSOK(t *testing.T) {
+	const m = 1 << 20
+	for _, tt := range []struct {
+		scim, floor int64
+		want        bool
+	}{
+		{70 * m, 67 * m, true},
+		{71 * m, 67 * m, true},
+		{71*m + 1, 67 * m, false},
+		{60 * m, 67 * m, true},
+	} {
+		if got := rssOK(mem{rss: tt.scim}, mem{rss: tt.floor}); got != tt.want {
+			t.Errorf("rssOK(%d, %d): got %v, want %v", tt.scim, tt.floor, got, tt.want)
 		}
+	}
+}
+
+// TestSeedGroups checks that the sidecar, floor and direct phases add
+// members to groups of their own.
+func TestSeedGroups(t *testing.T) {
+	d, s := seedData(20, 200, 3)
+	seen := map[int64]bool{s.bigGroup: true}
+	for _, set := range [][]int64{s.sideGroups, s.floorGroups, s.directGroups} {
+		if len(set) != 3 {
+			t.Errorf("got %d groups in a set, want 3", len(set))
+		}
+		for _, id := range set {
+			if seen[id] {
+				t.Errorf("group %d in two sets", id)
+			}
+			seen[id] = true
+		}
+	}
+	if got, want := len(d.Groups), 10; got != want {
+		t.Errorf("got %d groups seeded, want %d", got, want)
 	}
 }
 
@@ -211,6 +372,7 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{"defaults", nil, true},
 		{"some scenarios", []string{"-scenarios", "get, post"}, true},
+		{"the Caddy floor alone", []string{"-scenarios", "floor"}, true},
 		{"unknown scenario", []string{"-scenarios", "get,delete"}, false},
 		{"small pool", []string{"-group-members", "99"}, false},
 		{"profile of a scenario not run", []string{"-scenarios", "get", "-cpuprofile", "x", "-profile-scenario", "post"}, false},

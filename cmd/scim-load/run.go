@@ -89,17 +89,17 @@ func runLoad(ctx context.Context, cfg config, bin, tmp string, rep *report, logw
 	if err != nil {
 		return err
 	}
-	sc, err := startSidecar(ctx, bin, dir, sidecarConfig{simURL: srv.url, retries: 2, admin: cfg.CPUProfile != "", logPath: lp})
+	alp, err := logPath(cfg, tmp, "access")
+	if err != nil {
+		return err
+	}
+	sc, err := startSidecar(ctx, bin, dir, sidecarConfig{simURL: srv.url, retries: 2, admin: cfg.CPUProfile != "", logPath: lp, accessLog: alp})
 	if err != nil {
 		return err
 	}
 	defer sc.stop()
-	w := &world{scim: scimTarget(sc.base, cfg.Concurrency), hector: hectorTarget(srv.url, cfg.Concurrency), seed: seed, run: runID(),
-		floor: hectorTarget(strings.TrimSuffix(sc.base, "/scim/v2")+"/floor", cfg.Concurrency)}
-	defer w.scim.close()
-	defer w.floor.close()
-	defer w.hector.close()
 	var gf *sidecar
+	goFloorBase := ""
 	if slices.Contains(cfg.Scenarios, "floor-go") {
 		glp, err := logPath(cfg, tmp, "go-floor")
 		if err != nil {
@@ -109,9 +109,10 @@ func runLoad(ctx context.Context, cfg config, bin, tmp string, rep *report, logw
 			return err
 		}
 		defer gf.stop()
-		w.goFloor = hectorTarget(gf.base, cfg.Concurrency)
-		defer w.goFloor.close()
+		goFloorBase = gf.base
 	}
+	w := newWorld(sc.base, srv.url, strings.TrimSuffix(sc.base, "/scim/v2")+"/floor", goFloorBase, cfg.Concurrency, seed)
+	defer w.close()
 	return runChecks(ctx, cfg, w, srv, sc, gf, rep, logw)
 }
 
@@ -138,12 +139,12 @@ func runChecks(ctx context.Context, cfg config, w *world, srv *simServer, sc, go
 	all := w.scenarios()
 	for _, key := range cfg.Scenarios {
 		s := all[key]
-		progress(logw, "scenario %s: sidecar then direct, %s each after %s warm-up, concurrency %d", s.name, cfg.Duration, cfg.Warmup, cfg.Concurrency)
+		progress(logw, "scenario %s: %s, %s per phase after %s warm-up, concurrency %d", s.name, phaseNames(s), cfg.Duration, cfg.Warmup, cfg.Concurrency)
 		proc := sc
 		if s.goFloor {
 			proc = goFloor
 		}
-		r := runScenario(ctx, cfg, w, srv, proc, s)
+		r := runScenario(ctx, cfg, srv, proc, s)
 		rep.scenarios = append(rep.scenarios, r)
 		if err := proc.alive(); err != nil {
 			return err

@@ -21,7 +21,22 @@ type seeded struct {
 	firstPool, nPool int64
 	bigGroup         int64
 	sideGroups       []int64 // PATCH +100 targets of the sidecar phase
+	floorGroups      []int64 // PATCH +100 targets of the floor phase
 	directGroups     []int64 // PATCH +100 targets of the direct phase
+}
+
+// loadUser is the id of the load user operation k works on; consecutive
+// operations (those in flight together) touch different users.
+func (s seeded) loadUser(k int64) int64 { return s.firstLoad + k%s.nLoad }
+
+// memberChunk is the group and the first of the 100 pool users operation k
+// adds: consecutive operations go to different groups (the sidecar
+// serializes changes to one group), and each group gets each chunk once
+// before the values repeat.
+func (s seeded) memberChunk(groups []int64, k int64) (int64, int64) {
+	n := int64(len(groups))
+	chunk := (k / n) % (s.nPool / 100)
+	return groups[k%n], s.firstPool + chunk*100
 }
 
 func loadUserName(id int64) string   { return fmt.Sprintf("load-%07d@contoso.example", id) }
@@ -65,7 +80,8 @@ type (
 )
 
 // seedData lays out the seeded state: load users, pool users all members
-// of the big group, and patchGroups empty synchronized groups per side.
+// of the big group, and patchGroups empty synchronized groups for each of
+// the sidecar, floor and direct phases.
 func seedData(loadUsers, poolUsers, patchGroups int) (dataFile, seeded) {
 	now := time.Now().UTC().Truncate(time.Second)
 	s := seeded{firstLoad: 1, nLoad: int64(loadUsers), firstPool: int64(loadUsers) + 1, nPool: int64(poolUsers), bigGroup: 1}
@@ -85,14 +101,12 @@ func seedData(loadUsers, poolUsers, patchGroups int) (dataFile, seeded) {
 		big.Members = append(big.Members, id)
 	}
 	d.Groups = append(d.Groups, big)
-	for i := range 2 * patchGroups {
+	sets := []*[]int64{&s.sideGroups, &s.floorGroups, &s.directGroups}
+	for i := range len(sets) * patchGroups {
 		id := int64(i + 2)
 		d.Groups = append(d.Groups, fileGroup{ID: id, Name: "load-patch-" + itoa(id), ExternalID: "ext-load-patch-" + itoa(id), Members: []int64{}, CreatedAt: now, UpdatedAt: now})
-		if i < patchGroups {
-			s.sideGroups = append(s.sideGroups, id)
-		} else {
-			s.directGroups = append(s.directGroups, id)
-		}
+		set := sets[i/patchGroups]
+		*set = append(*set, id)
 	}
 	d.NextUserID, d.NextGroupID = int64(len(d.Users))+1, int64(len(d.Groups))+1
 	return d, s

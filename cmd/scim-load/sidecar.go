@@ -43,6 +43,9 @@ type sidecarConfig struct {
 	retries int
 	admin   bool   // enable Caddy's admin endpoint (for pprof)
 	logPath string // the process's stdout and stderr
+	// accessLog is the file of Caddy's access log for the whole site; ""
+	// for none.
+	accessLog string
 }
 
 // sidecar is one running child process: a hector-scim sidecar, or the Go
@@ -71,8 +74,9 @@ func (sc sidecarConfig) caddyfile(port int, admin string) string {
 	default_bind 127.0.0.1
 }
 http://127.0.0.1:%d {
-	# The floor: Caddy's own reverse_proxy in front of the simulator, in the
-	# same process, for the cost of any Caddy module that makes one call.
+%s	# The floor: Caddy's own reverse_proxy in front of the simulator, in the
+	# same process, for the cost of any Caddy module that makes the same
+	# Hector calls.
 	handle_path /floor/* {
 		reverse_proxy %s
 	}
@@ -88,7 +92,26 @@ http://127.0.0.1:%d {
 		}
 	}
 }
-`, adminLine, port, strings.TrimPrefix(sc.simURL, "http://"), sc.simURL, strconv.FormatFloat(sc.rate, 'f', -1, 64), sc.retries)
+`, adminLine, port, sc.accessLogBlock(), strings.TrimPrefix(sc.simURL, "http://"), sc.simURL, strconv.FormatFloat(sc.rate, 'f', -1, 64), sc.retries)
+}
+
+// accessLogBlock turns Caddy's access log on for the whole site, as a
+// production site has it, so that the floor route and the SCIM route each
+// pay for an access log line per request. The file rolls at 64 MiB, one
+// old file kept and none compressed: a default run writes hundreds of
+// MiB, and compressing a rolled file would count as the sidecar's CPU.
+func (sc sidecarConfig) accessLogBlock() string {
+	if sc.accessLog == "" {
+		return ""
+	}
+	return fmt.Sprintf(`	log {
+		output file %q {
+			roll_size 64MiB
+			roll_keep 1
+			roll_uncompressed
+		}
+	}
+`, sc.accessLog)
 }
 
 // startSidecar writes a Caddyfile into dir and runs bin with it; it
