@@ -100,11 +100,9 @@ func (h *Handler) checkRoles(ctx context.Context, client rolesLister, rc *roleCh
 		h.logger.Error("could not check the configured roles against Hector's GET /roles", zap.Error(err))
 		return
 	}
-	for _, name := range names {
-		if !slices.Contains(known, name) {
-			h.logger.Error("configured role is not a Hector role; users cannot be given it",
-				zap.String("role", name), zap.Strings("hector_roles", known))
-		}
+	for _, name := range unknownRoles(names, known) {
+		h.logger.Error("configured role is not a Hector role; users cannot be given it",
+			zap.String("role", name), zap.Strings("hector_roles", known))
 	}
 	h.logger.Info("configured roles checked against Hector", zap.Strings("roles", names))
 }

@@ -112,15 +112,15 @@ func DecodeGroupNoting(body []byte, ignored func(name string)) (GroupBody, error
 	// members: it leaves the members as they are, never empties the group.
 	_, v, has := lookupKey(obj, "members")
 	g.HasMembers = has && v != nil
-	if g.Members, err = memberIDs(asList(doc["members"])); err != nil {
+	if g.Members, err = parseMemberIDs(asList(doc["members"])); err != nil {
 		return g, err
 	}
 	noteAll(ignored, unknown)
 	return g, nil
 }
 
-// memberIDs reads member values as Hector user ids, without duplicates.
-func memberIDs(list []any) ([]int64, error) {
+// parseMemberIDs reads member values as Hector user ids, without duplicates.
+func parseMemberIDs(list []any) ([]int64, error) {
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, e := range list {

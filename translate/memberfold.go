@@ -30,7 +30,7 @@ func (m *memberFold) fold(o Operation) error {
 		if o.Path.Filter != nil {
 			return BadRequest(InvalidPath, "%s: a member filter is only allowed on remove", o.Path.String())
 		}
-		ids, err := o.memberIDs()
+		ids, err := o.memberOperands()
 		if err != nil {
 			return err
 		}
@@ -53,13 +53,13 @@ func (m *memberFold) remove(o Operation) error {
 		if !ok || !isString || len(eq) != 1 {
 			return BadRequest(InvalidFilter, "%s: remove members with members[value eq \"<id>\"]", o.Path.String())
 		}
-		ids, err := memberIDs([]any{map[string]any{"value": v}})
+		ids, err := parseMemberIDs([]any{map[string]any{"value": v}})
 		if err != nil {
 			return nil // not an id Hector could have issued: not a member, nothing to remove
 		}
 		m.mark(ids, false)
 	case o.ids != nil || (o.HasValue && o.Value != nil):
-		ids, err := o.memberIDs()
+		ids, err := o.memberOperands()
 		if err != nil {
 			return err
 		}
@@ -70,9 +70,9 @@ func (m *memberFold) remove(o Operation) error {
 	return nil
 }
 
-// memberIDs returns the member ids of a members operation: those the fast
+// memberOperands returns the member ids of a members operation: those the fast
 // path read, or those of its value.
-func (o Operation) memberIDs() ([]int64, error) {
+func (o Operation) memberOperands() ([]int64, error) {
 	if o.ids != nil {
 		return o.ids, nil
 	}
@@ -85,7 +85,7 @@ func valueIDs(v any) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return memberIDs(asList(c))
+	return parseMemberIDs(asList(c))
 }
 
 func (m *memberFold) delta() MemberDelta {

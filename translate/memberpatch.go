@@ -106,8 +106,8 @@ func memberOperation(item gjson.Result, path filter.Path) (Operation, bool) {
 // plainMemberIDs reads a non-empty list of plain members: objects with a
 // non-empty string "value" that is a user id, and nothing beside it but
 // "display", "type" or "$ref", each a string or null (coerce drops a
-// null, and memberIDs reads only "value"). The ids come once each, in
-// order, as memberIDs gives them.
+// null, and parseMemberIDs reads only "value"). The ids come once each, in
+// order, as parseMemberIDs gives them.
 func plainMemberIDs(list gjson.Result) ([]int64, bool) {
 	if !list.IsArray() {
 		return nil, false
