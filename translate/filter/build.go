@@ -74,10 +74,11 @@ func (b *builder) attr(text string, plain bool) (schema.Ref, error) {
 		}
 		return schema.Ref{Schema: p.Schema, Attr: p.Attr, Sub: sub}, nil
 	}
+	if strings.EqualFold(text, schemasAttr.Name) {
+		return schema.Ref{Schema: schema.Common, Attr: schemasAttr}, nil
+	}
 	ref, res, err := resolve(b.rt, text)
 	switch {
-	case strings.EqualFold(text, schemasAttr.Name):
-		return schema.Ref{Schema: schema.Common, Attr: schemasAttr}, nil
 	case err != nil:
 		return ref, err
 	case res == schema.Ignored:
@@ -113,7 +114,7 @@ func (b *builder) comparison(ref schema.Ref, op string, lit literal) (node, erro
 	if c.ref, err = valueOf(c.ref, c.op); err != nil {
 		return nil, err
 	}
-	c.val, err = newOperand(c.ref.Type(), c.ref.CaseExact(), c.op, lit, c.path())
+	c.val, err = newOperand(c, lit)
 	return c, err
 }
 

@@ -125,8 +125,10 @@ func unknownSub(path string, attr *schema.Attribute, sub string) error {
 // extURN is the URN of the extension that holds ref's attribute in a
 // resource, or "" for core and common attributes.
 func extURN(rt *schema.ResourceType, ref schema.Ref) string {
-	if ref.Schema != nil && rt.Extension(ref.Schema.ID) == ref.Schema {
-		return ref.Schema.ID
+	for _, s := range rt.Extensions {
+		if s == ref.Schema {
+			return s.ID
+		}
 	}
 	return ""
 }
