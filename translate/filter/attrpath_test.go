@@ -30,6 +30,7 @@ func TestAttrSyntax(t *testing.T) {
 		{":a", false, false},
 		{"a::b", false, false},
 		{"a:1b", false, false},
+		{"a_b:c", false, false}, // "_" is no URI character
 		{"$", false, false},
 		{"a$b", false, false},
 		{"é", false, false},

@@ -31,8 +31,8 @@ const (
 	extSuffix     = `Entra's attr[filter].sub op value`
 	extValFilter  = "a value filter beyond the RFC's valFilter (more than two terms, parentheses, not of a not)"
 	extLegacyDot  = `a dot after a schema URN in a PATCH path ("urn:…:core:2.0:User.name.givenName")`
-	extSpelling   = "spelling only: any whitespace between tokens (none next to a quote, parenthesis or bracket), JSON escapes the RFC's string rule lacks (\\u00e9), redundant parentheses in a value filter; the tokens are the same"
-	oracleGlueBug = "the library reads \"and\" and \"or\" in a value filter glued to a neighbouring token (emails[type prand value pr], emails[a pr orb pr]); RFC 7644 requires SP around them, and so do we"
+	extSpelling   = "spelling only: any whitespace between tokens (none next to a quote, parenthesis or bracket), any Unicode space around a PATCH path, JSON escapes the RFC's string rule lacks (\\u00e9), redundant parentheses in a value filter; the tokens are the same"
+	oracleGlueBug = "the library reads \"and\" and \"or\" in a value filter glued to a neighbouring token (emails[type prand value pr], emails[a pr orb pr]); RFC 7644 requires SP around them, and so do we: the input with the keyword spaced out must read the same in both"
 )
 
 // FuzzParseAgreesWithOracle checks every input as a filter and as a PATCH
@@ -87,7 +87,13 @@ func oracleFilter(t *testing.T, s string) []string {
 	}
 	switch {
 	case libErr == nil && err != nil:
-		if !glued(s) {
+		same := func(d string) bool {
+			again, libErr := lib.ParseFilter([]byte(d))
+			var q parser
+			root, err := q.filter(d)
+			return libErr == nil && libCanon(again) == libCanon(want) && err == nil && q.rej.inner < 0 && canon(&q.tree, root) == libCanon(want)
+		}
+		if !unglued(s, same) {
 			t.Fatalf("filter %q: the library reads %s; we reject it: %v", s, libCanon(want), err)
 		}
 		return []string{oracleGlueBug}
@@ -124,7 +130,13 @@ func oraclePath(t *testing.T, s string) []string {
 	}
 	switch {
 	case libErr == nil && err != nil:
-		if !glued(s) {
+		same := func(d string) bool {
+			again, libErr := lib.ParsePath([]byte(d))
+			var q parser
+			attr, vf, sub, err := q.path(d)
+			return libErr == nil && libPathCanon(again) == libPathCanon(want) && err == nil && q.rej.inner < 0 && pathCanon(&q.tree, attr.text, vf, sub) == libPathCanon(want)
+		}
+		if !unglued(s, same) {
 			t.Fatalf("path %q: the library reads %s; we reject it: %v", s, libPathCanon(want), err)
 		}
 		return []string{oracleGlueBug}
@@ -165,7 +177,7 @@ func oraclePath(t *testing.T, s string) []string {
 		rfc += "." + sub
 	}
 	got, err := lib.ParsePath([]byte(rfc))
-	if err != nil || libPathCanon(got) != pathCanon(&p.tree, attr.text, vf, sub) || !sameTokens(s, rfc) {
+	if err != nil || libPathCanon(got) != pathCanon(&p.tree, attr.text, vf, sub) || !sameTokens(strings.TrimSpace(s), rfc) {
 		t.Fatalf("path %q: the library rejects it (%v); we accept it, use no extension, and the library reads its RFC spelling %q as %v (%v)", s, libErr, rfc, got, err)
 	}
 	return []string{extSpelling}
@@ -403,30 +415,72 @@ func sameTokens(a, b string) bool {
 	}
 }
 
-// glued reports whether s has, inside brackets, a word that "and" or "or"
-// starts or ends and that is longer: what the library reads as two
-// tokens there (oracleGlueBug).
-func glued(s string) bool {
+// unglued reports whether some spelling of s with "and" or "or" spaced
+// out of words inside brackets, where the library may read them glued to
+// what precedes them (pr, or a value such as true or 1) or follows them
+// (an attribute path), satisfies same (oracleGlueBug). It tries every
+// combination of such words, of which there are few.
+func unglued(s string, same func(string) bool) bool {
+	type cut struct {
+		pos, end int
+		text     string
+	}
+	var cuts []cut
 	in := false
 	for i := 0; ; {
 		t, j, err := nextToken(s, i)
+		if err != nil || t.kind == kEnd {
+			break
+		}
 		switch {
-		case err != nil || t.kind == kEnd:
-			return false
 		case t.kind == kLBrack:
 			in = true
 		case t.kind == kRBrack:
 			in = false
 		case in && t.kind == kWord:
-			w := strings.ToLower(t.text)
-			for _, k := range []string{"and", "or"} {
-				if len(w) > len(k) && (strings.HasPrefix(w, k) || strings.HasSuffix(w, k)) {
-					return true
-				}
+			if k, n := gluedAt(strings.ToLower(t.text)); n > 0 {
+				cuts = append(cuts, cut{t.pos, j, strings.TrimSpace(t.text[:k] + " " + t.text[k:k+n] + " " + t.text[k+n:])})
 			}
 		}
 		i = j
 	}
+	if len(cuts) > 8 {
+		cuts = cuts[:8]
+	}
+	for mask := 1; mask < 1<<len(cuts); mask++ {
+		var b strings.Builder
+		last := 0
+		for i, c := range cuts {
+			if mask&(1<<i) != 0 {
+				b.WriteString(s[last:c.pos] + c.text)
+				last = c.end
+			}
+		}
+		if same(b.String() + s[last:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// gluedAt finds in a word w (in lower case) "and" or "or" with pr or a
+// value before it, or the start of an attribute path after it, or both,
+// and returns its offset and length; n is 0 if there is none.
+func gluedAt(w string) (k, n int) {
+	for _, kw := range []string{"and", "or"} {
+		for i := 0; i+len(kw) <= len(w); i++ {
+			if w[i:i+len(kw)] != kw {
+				continue
+			}
+			l, r := w[:i], w[i+len(kw):]
+			left := l == "" || l == "pr" || l == "true" || l == "false" || l == "null" || rfcNumber(l)
+			right := r == "" || uriChar(r[0]) || r[0] == '$'
+			if left && right && (l != "" || r != "") {
+				return i, len(kw)
+			}
+		}
+	}
+	return 0, 0
 }
 
 // TestOracleAllowances checks that each allowance of the oracle is what
@@ -457,8 +511,12 @@ func TestOracleAllowances(t *testing.T) {
 		{`userName eq"x"and(title pr)`, extSpelling},
 		{`emails[(type eq "work")]`, extSpelling},
 		{` emails[type eq "work"] .value `, extSpelling},
+		{"\fuserName\u00a0", extSpelling},
 		{`emails[type prand value pr]`, oracleGlueBug},
 		{`emails[type pr orb pr]`, oracleGlueBug},
+		{`A[A prAndA pr]`, oracleGlueBug},
+		{`A[prAnd prAndA pr]`, oracleGlueBug},
+		{`emails[value eq 1or type pr]`, oracleGlueBug},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
