@@ -15,8 +15,8 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-// BenchmarkParseEntra parses Entra's non-RFC matching filter, which takes
-// three runs of the grammar (outer filter, value filter, suffix).
+// BenchmarkParseEntra parses Entra's non-RFC matching filter
+// (entra-scim-client.md §1.5).
 func BenchmarkParseEntra(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

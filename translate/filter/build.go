@@ -1,10 +1,7 @@
 package filter
 
 import (
-	"strconv"
 	"strings"
-
-	lib "github.com/scim2/filter-parser/v2"
 
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
@@ -14,67 +11,59 @@ import (
 // (RFC 7644 §3.4.2.2: schemas eq "urn:…:enterprise:2.0:User").
 var schemasAttr = &schema.Attribute{Name: "schemas", Type: schema.Reference, MultiValued: true}
 
-// builder turns the grammar's tree into resolved, typed nodes.
+// builder turns a syntax tree into resolved, typed nodes, in the order
+// the text reads, and stops at the first attribute or value the schema
+// rejects.
 type builder struct {
 	rt     *schema.ResourceType
-	lx     *lexed
+	tree   *exprs
 	parent *schema.Ref // inside a value filter: the filtered attribute
+	at     int         // byte offset of the attribute at fault, after an error
 }
 
-// parse runs the grammar on text the scanner rewrote and builds its nodes.
-func (b *builder) parse(text string) (node, error) {
-	e, err := lib.ParseFilter([]byte(text))
-	if err != nil {
-		return nil, b.lx.diagnose("RFC 7644 §3.4.2.2")
-	}
-	return b.expr(e)
+// fail notes that the error is at e's attribute.
+func (b *builder) fail(e *expr, err error) (node, error) {
+	b.at = int(e.pos)
+	return nil, err
 }
 
-// diagnose explains a grammar error the scanner did not catch: in
-// practice an attribute path that is not one.
-func (lx *lexed) diagnose(rfc string) error {
-	for _, t := range lx.paths {
-		if _, err := lib.ParseAttrPath([]byte(t.text)); err != nil {
-			return fail("invalid attribute path %q at position %d", t.text, t.pos+1)
-		}
-	}
-	return fail("syntax error; see %s", rfc)
-}
-
-func (b *builder) expr(e lib.Expression) (node, error) {
-	switch e := e.(type) {
-	case *lib.LogicalExpression:
-		l, err := b.expr(e.Left)
+// node builds node i of the tree and what is under it.
+func (b *builder) node(i int32) (node, error) {
+	e := b.tree.at(i)
+	switch e.kind {
+	case exAnd, exOr:
+		l, err := b.node(e.x)
 		if err != nil {
 			return nil, err
 		}
-		r, err := b.expr(e.Right)
+		r, err := b.node(e.y)
 		if err != nil {
 			return nil, err
 		}
-		return &logic{and: e.Operator == lib.AND, l: l, r: r}, nil
-	case *lib.NotExpression:
-		x, err := b.expr(e.Expression)
+		return &logic{and: e.kind == exAnd, l: l, r: r}, nil
+	case exNot:
+		x, err := b.node(e.x)
 		if err != nil {
 			return nil, err
 		}
 		return &negation{x: x}, nil
-	case *lib.AttributeExpression:
-		return b.compare(e)
-	case *lib.ValuePath:
+	case exValuePath:
 		return b.valuePath(e)
 	}
-	return nil, fail("unsupported expression %v", e)
+	ref, err := b.attr(e.attr, e.plain)
+	if err != nil {
+		return b.fail(e, err)
+	}
+	n, err := b.comparison(ref, operators[e.op], literal{quoted: e.quoted, text: e.val})
+	if err != nil {
+		return b.fail(e, err)
+	}
+	return n, nil
 }
 
-// attr resolves the attribute path of a comparison.
-func (b *builder) attr(ap lib.AttributePath) (schema.Ref, error) {
-	return b.attrText(joinAttr(ap), ap.URIPrefix == nil && ap.SubAttribute == nil)
-}
-
-// attrText resolves an attribute path as written; plain reports that it is
+// attr resolves an attribute path as written; plain reports that it is
 // a bare attribute name, without URN or sub-attribute.
-func (b *builder) attrText(text string, plain bool) (schema.Ref, error) {
+func (b *builder) attr(text string, plain bool) (schema.Ref, error) {
 	if p := b.parent; p != nil {
 		if !plain {
 			return schema.Ref{}, fail("%q inside %s[…] must be a sub-attribute name", text, p.Path())
@@ -85,10 +74,11 @@ func (b *builder) attrText(text string, plain bool) (schema.Ref, error) {
 		}
 		return schema.Ref{Schema: p.Schema, Attr: p.Attr, Sub: sub}, nil
 	}
+	if strings.EqualFold(text, schemasAttr.Name) {
+		return schema.Ref{Schema: schema.Common, Attr: schemasAttr}, nil
+	}
 	ref, res, err := resolve(b.rt, text)
 	switch {
-	case strings.EqualFold(text, schemasAttr.Name):
-		return schema.Ref{Schema: schema.Common, Attr: schemasAttr}, nil
 	case err != nil:
 		return ref, err
 	case res == schema.Ignored:
@@ -101,20 +91,14 @@ func (b *builder) attrText(text string, plain bool) (schema.Ref, error) {
 	return ref, nil
 }
 
-func (b *builder) compare(e *lib.AttributeExpression) (node, error) {
-	ref, err := b.attr(e.AttributePath)
-	if err != nil {
-		return nil, err
-	}
-	op := string(e.Operator)
-	var lit literal
-	if op != "pr" {
-		if lit, err = b.lx.literal(e.CompareValue); err != nil {
-			return nil, err
-		}
-	}
-	return b.comparison(ref, op, lit)
+// literal is a comparison value as written.
+type literal struct {
+	quoted bool
+	text   string // decoded string, or the bare word
 }
+
+// isNull reports whether the literal is the bare keyword null.
+func (l literal) isNull() bool { return !l.quoted && strings.EqualFold(l.text, "null") }
 
 // comparison builds "ref op lit", or "ref pr" (lit unused), with op in
 // lower case.
@@ -130,7 +114,7 @@ func (b *builder) comparison(ref schema.Ref, op string, lit literal) (node, erro
 	if c.ref, err = valueOf(c.ref, c.op); err != nil {
 		return nil, err
 	}
-	c.val, err = newOperand(c.ref.Type(), c.ref.CaseExact(), c.op, lit, c.path())
+	c.val, err = newOperand(c, lit)
 	return c, err
 }
 
@@ -163,67 +147,35 @@ func valueOf(ref schema.Ref, op string) (schema.Ref, error) {
 	return ref, nil
 }
 
-func (b *builder) valuePath(e *lib.ValuePath) (node, error) {
-	ref, err := b.attr(e.AttributePath)
-	if err != nil {
-		return nil, err
+// valuePath builds attr[filter], with Entra's suffix as one more term of
+// the filter.
+func (b *builder) valuePath(e *expr) (node, error) {
+	ref, err := b.attr(e.attr, e.plain)
+	if err == nil {
+		err = filterable(ref)
 	}
-	idx, err := index(e.ValueFilter, len(b.lx.vfs))
-	if err != nil || b.parent != nil {
-		return nil, fail("syntax error in value filter")
-	}
-	f, err := b.valueFilter(ref, b.lx.vfs[idx])
 	if err != nil {
+		return b.fail(e, err)
+	}
+	in := builder{rt: b.rt, tree: b.tree, parent: &ref}
+	f, err := in.node(e.x)
+	if err == nil && e.y >= 0 {
+		var s node
+		if s, err = in.node(e.y); err == nil {
+			f = &logic{and: true, l: f, r: s}
+		}
+	}
+	if err != nil {
+		b.at = in.at
 		return nil, err
 	}
 	return &valuePath{ref: ref, ext: extURN(b.rt, ref), filter: f}, nil
 }
 
-// valueFilter builds the filter inside ref[…], with Entra's suffix if any.
-func (b *builder) valueFilter(ref schema.Ref, vf vfText) (node, error) {
-	in, err := b.within(ref)
-	if err != nil {
-		return nil, err
-	}
-	n, err := in.parse(vf.filter)
-	if err != nil || vf.suffix == "" {
-		return n, err
-	}
-	s, err := in.parse(vf.suffix)
-	if err != nil {
-		return nil, err
-	}
-	return &logic{and: true, l: n, r: s}, nil
-}
-
-// within returns the builder for the value filter of ref[…].
-func (b *builder) within(ref schema.Ref) (*builder, error) {
+// filterable checks that ref can have a value filter: a complex attribute.
+func filterable(ref schema.Ref) error {
 	if ref.Sub != nil || ref.Attr.Type != schema.Complex {
-		return nil, fail("%q is not a complex attribute: a value filter [ ] does not apply to it", ref.Path())
+		return fail("%q is not a complex attribute: a value filter [ ] does not apply to it", ref.Path())
 	}
-	return &builder{rt: b.rt, lx: b.lx, parent: &ref}, nil
-}
-
-// literal returns the comparison value a placeholder stands for.
-func (lx *lexed) literal(v any) (literal, error) {
-	s, _ := v.(string)
-	i, err := strconv.Atoi(s)
-	if err != nil || i < 0 || i >= len(lx.lits) {
-		return literal{}, fail("syntax error in comparison value")
-	}
-	return lx.lits[i], nil
-}
-
-// index reads the marker the scanner put in place of a value filter.
-func index(e lib.Expression, n int) (int, error) {
-	a, ok := e.(*lib.AttributeExpression)
-	if !ok || a.AttributePath.AttributeName != marker {
-		return 0, fail("syntax error in value filter")
-	}
-	s, _ := a.CompareValue.(string)
-	i, err := strconv.Atoi(s)
-	if err != nil || i < 0 || i >= n {
-		return 0, fail("syntax error in value filter")
-	}
-	return i, nil
+	return nil
 }

@@ -2,12 +2,14 @@
 // (RFC 7644 §3.4.2.2) and PATCH paths (RFC 7644 §3.5.2) against the
 // resource types of package schema.
 //
-// The grammar is github.com/scim2/filter-parser's; this package wraps it
-// with what a server needs: attribute paths resolved case-insensitively
-// against the schema (an unknown attribute is an error, never a filter that
-// silently matches nothing), typed comparison values, in-memory evaluation
-// over resources decoded from JSON, and the top-level conjuncts a caller can
-// push down to a backend.
+// One hand-written grammar reads both (parse.go); what a server needs
+// comes with it: attribute paths resolved case-insensitively against the
+// schema (an unknown attribute is an error, never a filter that silently
+// matches nothing), typed comparison values, in-memory evaluation over
+// resources decoded from JSON, and the top-level conjuncts a caller can
+// push down to a backend. The grammar is checked against
+// github.com/scim2/filter-parser by differential fuzzing
+// (FuzzParseAgreesWithOracle), which only the tests import.
 //
 // It also tolerates what Microsoft Entra ID and Okta send: unquoted values
 // (externalId eq jyoung), the non-RFC form
@@ -21,9 +23,7 @@
 package filter
 
 import (
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
@@ -35,56 +35,6 @@ const (
 	// MaxDepth is the deepest nesting of parentheses a filter may have.
 	MaxDepth = 32
 )
-
-// SCIM error types (RFC 7644 §3.12) this package reports.
-const (
-	InvalidFilter = "invalidFilter"
-	InvalidPath   = "invalidPath"
-)
-
-// Error is a filter or path that cannot be used; ScimType is
-// "invalidFilter" for Parse, "invalidPath" for ParsePath. Detail is a
-// human-readable message that names the attribute or the position at fault.
-type Error struct {
-	ScimType string
-	Detail   string
-}
-
-// Error returns the SCIM error type and the detail.
-func (e *Error) Error() string { return e.ScimType + ": " + e.Detail }
-
-// fail returns an *Error whose ScimType is set by the exported entry point.
-// String arguments (pieces of the input) are clipped to keep the message
-// readable.
-func fail(format string, args ...any) error {
-	for i, a := range args {
-		if s, ok := a.(string); ok {
-			args[i] = clip(s)
-		}
-	}
-	return &Error{Detail: fmt.Sprintf(format, args...)}
-}
-
-// clip shortens s to about maxEcho bytes, on a rune boundary.
-func clip(s string) string {
-	const maxEcho = 100
-	if len(s) <= maxEcho {
-		return s
-	}
-	i := maxEcho
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
-
-// typed sets the ScimType of an error made by fail.
-func typed(err error, scimType string) error {
-	if e, ok := err.(*Error); ok {
-		return &Error{ScimType: scimType, Detail: e.Detail}
-	}
-	return &Error{ScimType: scimType, Detail: err.Error()}
-}
 
 // Filter is a parsed filter whose attribute paths are all resolved against
 // one resource type.
@@ -106,42 +56,20 @@ type Filter struct {
 // booleans; an unqualified attribute that only an extension has
 // (employeeNumber) is that extension's.
 func Parse(s string, rt *schema.ResourceType) (*Filter, error) {
-	if root, ok := fastFilter(s, rt); ok {
-		return &Filter{root: root}, nil
-	}
-	root, err := parseFilter(s, rt)
+	var p parser
+	root, err := p.filter(s)
 	if err != nil {
 		return nil, typed(err, InvalidFilter)
 	}
-	return &Filter{root: root}, nil
-}
-
-func parseFilter(s string, rt *schema.ResourceType) (node, error) {
-	if err := checkInput(s, "filter"); err != nil {
-		return nil, err
+	b := builder{rt: rt, tree: &p.tree}
+	n, err := b.node(root)
+	if r := &p.rej; r.inner >= 0 && (err == nil || r.inner < b.at) {
+		err = r.err("RFC 7644 §3.4.2.2")
 	}
-	toks, err := lex(s)
 	if err != nil {
-		return nil, err
+		return nil, typed(err, InvalidFilter)
 	}
-	lx := &lexed{}
-	text, err := lx.filter(toks)
-	if err != nil {
-		return nil, err
-	}
-	b := &builder{rt: rt, lx: lx}
-	return b.parse(text)
-}
-
-// checkInput applies the limits every filter and path shares.
-func checkInput(s, what string) error {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return fail("empty %s", what)
-	case len(s) > MaxLength:
-		return fail("%s is %d bytes long; the limit is %d", what, len(s), MaxLength)
-	}
-	return nil
+	return &Filter{root: n}, nil
 }
 
 // String returns the filter in canonical form: attribute names spelt as in

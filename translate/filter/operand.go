@@ -23,24 +23,25 @@ type operand struct {
 	isTime    bool // t is set: the comparison is chronological
 }
 
-// newOperand types a literal for an attribute of type typ compared with
-// op; name is the attribute for error messages.
-func newOperand(typ schema.Type, caseExact bool, op string, lit literal, name string) (operand, error) {
+// newOperand types a literal for the attribute c compares, with c's
+// operator. Error messages name the attribute as c.path spells it.
+func newOperand(c *compare, lit literal) (operand, error) {
+	typ, caseExact, op := c.ref.Type(), c.ref.CaseExact(), c.op
 	o := operand{typ: typ, caseExact: caseExact, text: lit.text}
 	switch typ {
 	case schema.Boolean:
 		if op != "eq" && op != "ne" {
-			return o, fail("%q is boolean: only eq, ne and pr apply to it, not %s", name, op)
+			return o, fail("%q is boolean: only eq, ne and pr apply to it, not %s", c.path(), op)
 		}
 		if !strings.EqualFold(lit.text, "true") && !strings.EqualFold(lit.text, "false") {
-			return o, fail("%q is boolean: compare it with true or false, not %s", name, quote(lit.text))
+			return o, fail("%q is boolean: compare it with true or false, not %s", c.path(), quote(lit.text))
 		}
 		o.b = strings.EqualFold(lit.text, "true")
 		o.text = strconv.FormatBool(o.b)
 	case schema.Integer, schema.Decimal:
 		f, err := strconv.ParseFloat(lit.text, 64)
 		if err != nil || !isNumber(lit.text) {
-			return o, fail("%q is a number: %s is not one", name, quote(lit.text))
+			return o, fail("%q is a number: %s is not one", c.path(), quote(lit.text))
 		}
 		o.n = f
 	case schema.DateTime:
@@ -49,12 +50,12 @@ func newOperand(typ schema.Type, caseExact bool, op string, lit literal, name st
 		}
 		t, err := time.Parse(time.RFC3339Nano, lit.text)
 		if err != nil {
-			return o, fail("%q is a dateTime: %s is not an RFC 3339 date-time such as \"2011-05-13T04:42:34Z\"", name, quote(lit.text))
+			return o, fail("%q is a dateTime: %s is not an RFC 3339 date-time such as \"2011-05-13T04:42:34Z\"", c.path(), quote(lit.text))
 		}
 		o.t, o.isTime = t, true
 	case schema.Binary:
 		if ordering(op) {
-			return o, fail("%q is binary: %s does not apply to it", name, op)
+			return o, fail("%q is binary: %s does not apply to it", c.path(), op)
 		}
 	}
 	if !caseExact {

@@ -183,6 +183,17 @@ var parseErrorTests = []struct {
 	{"invalid UTF-8", "userName eq \"\xff\"", `UTF-8`, schema.User},
 	{"write-only attribute", `password eq "secret"`, `"password" is never returned`, schema.User},
 	{"bare number on a boolean", `active eq 1`, `"active" is boolean`, schema.User},
+	{"operator only by Unicode folding", `userName ſw "x"`, `syntax error; see RFC 7644 §3.4.2.2`, schema.User},
+	{"fullwidth and", `userName eq "x" ＡND title pr`, `expected "and", "or" or ")" at position 17, found "ＡND"`, schema.User},
+	{"not as an attribute name", `not eq "x"`, `unknown attribute "not"`, schema.User},
+	// which error comes first
+	{"bad string before misplaced token", `userName eq eq "a\qb"`, `invalid string`, schema.User},
+	{"missing ] before misplaced token inside", `emails[type eq eq "x"`, `missing "]"`, schema.User},
+	{"misplaced token before bad attribute path", `1abc eq "x" and userName eq`, `missing comparison value`, schema.User},
+	{"bad attribute path before schema error", `favoriteColor eq "x" and 1abc eq "x"`, `invalid attribute path "1abc"`, schema.User},
+	{"schema error before a value filter's bad path", `favoriteColor eq "x" and emails[1abc pr]`, `unknown attribute "favoriteColor"`, schema.User},
+	{"value filter's bad path before its schema error", `emails[kind pr and 1abc pr]`, `invalid attribute path "1abc"`, schema.User},
+	{"value filter's bad path before later schema error", `emails[1abc pr] and favoriteColor eq "x"`, `invalid attribute path "1abc"`, schema.User},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -238,5 +249,49 @@ func TestErrorString(t *testing.T) {
 	_, err := Parse(`favoriteColor eq "x"`, schema.User)
 	if got, want := err.Error(), `invalidFilter: unknown attribute "favoriteColor"`; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestParseAllocs holds the filters clients send on every request to the
+// allocations they need: the filter's nodes, and values in lower case or
+// decoded from escapes. Parsing itself allocates nothing.
+func TestParseAllocs(t *testing.T) {
+	tests := []struct {
+		in     string
+		rt     *schema.ResourceType
+		allocs float64
+	}{
+		{`userName eq "alice@contoso.com"`, schema.User, 2},
+		{`USERNAME EQ "x" AND name.givenName Sw "A" and title PR`, schema.User, 9},
+		{`externalId eq jyoung`, schema.User, 2},
+		{`externalId eq "0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef"`, schema.User, 2},
+		{`emails[type eq "work"].value eq "alice@contoso.com"`, schema.User, 5},
+		{`Emails[Type eq "work"].Value EQ "a"`, schema.User, 5},
+		{`emails[type eq "work" and value co "@example.com"]`, schema.User, 6},
+		{`userName eq "a" and emails[type eq "work"].value eq "b"`, schema.User, 9},
+		{`id eq "54D382A4-2050-4C03-94D1-E769F1D15682" and manager eq "2819c223-7f76-453a-919d-413861904646"`, schema.User, 4},
+		{`roles[primary eq "True"].value eq "Admin"`, schema.User, 6},
+		{ent + `:employeeNumber eq "E1"`, schema.User, 3},
+		{ent + `.employeeNumber eq 12345`, schema.User, 2},
+		{`urn:ietf:params:scim:schemas:core:2.0:User:userName sw "J"`, schema.User, 3},
+		{`employeeNumber eq "1"`, schema.User, 2},
+		{`active eq "False" and userName eq "a\"b\u00e9"`, schema.User, 9},
+		{`meta.lastModified gt "2011-05-13T04:42:34Z"`, schema.User, 3},
+		{`title eq null`, schema.User, 3},
+		{`schemas eq "` + ent + `"`, schema.User, 3},
+		{`displayName eq "Engineering"`, schema.Group, 3},
+		{`members eq "42"`, schema.Group, 2},
+		{`members[value eq "42"]`, schema.Group, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if _, err := Parse(tt.in, tt.rt); err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			got := testing.AllocsPerRun(100, func() { _, _ = Parse(tt.in, tt.rt) })
+			if got > tt.allocs {
+				t.Errorf("got %v allocations, want at most %v", got, tt.allocs)
+			}
+		})
 	}
 }

@@ -3,8 +3,6 @@ package filter
 import (
 	"strings"
 
-	lib "github.com/scim2/filter-parser/v2"
-
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
 
@@ -38,76 +36,106 @@ type Path struct {
 // ("urn:…:enterprise:2.0:User.employeeNumber").
 func ParsePath(s string, rt *schema.ResourceType) (Path, error) {
 	s = strings.TrimSpace(s)
-	if p, ok := fastPath(s, rt); ok {
-		return p, nil
-	}
-	p, err := parsePath(s, rt)
-	if err != nil {
-		return Path{}, typed(err, InvalidPath)
-	}
-	return p, nil
-}
-
-func parsePath(s string, rt *schema.ResourceType) (Path, error) {
-	if err := checkInput(s, "path"); err != nil {
-		return Path{}, err
-	}
-	toks, err := lex(s)
-	if err != nil {
-		return Path{}, err
-	}
-	lx := &lexed{}
-	parts, err := lx.path(toks)
-	if err != nil {
-		return Path{}, err
-	}
-	ref, res, err := resolvePath(rt, lx, parts)
-	switch {
-	case res == schema.Ignored:
-		return Path{Ignored: true, raw: s}, nil
-	case err != nil:
-		return Path{}, err
-	case parts.vf < 0:
-		return Path{Ref: ref, raw: s}, nil
-	case ref.Attr == nil:
-		return Path{}, fail("%q is a schema: a value filter [ ] does not apply to it", ref.Schema.ID)
-	}
-	b := &builder{rt: rt, lx: lx}
-	root, err := b.valueFilter(ref, lx.vfs[parts.vf])
-	if err != nil {
-		return Path{}, err
-	}
-	p := Path{Ref: ref, Filter: &ValueFilter{root: root}, raw: s}
-	if parts.sub != "" {
-		if p.Sub = ref.Attr.Sub(parts.sub); p.Sub == nil {
-			return Path{}, unknownSub(ref.Path(), ref.Attr, parts.sub)
+	var p parser
+	attr, vf, sub, err := p.path(s)
+	if err == nil {
+		var path Path
+		if path, err = p.resolvePath(rt, attr, vf, sub); err == nil {
+			return path, nil
 		}
 	}
-	return p, nil
+	return Path{}, typed(err, InvalidPath)
 }
 
-// resolvePath checks the syntax of a scanned path's attribute with the
-// grammar and resolves it. A leading URN the resource type knows is
-// matched here, not by the grammar, which is slow on long URNs and cannot
-// tell a URN alone from a URN and a name.
-func resolvePath(rt *schema.ResourceType, lx *lexed, parts pathParts) (schema.Ref, schema.Result, error) {
-	text := parts.attr.text
+// path reads a whole PATCH path: the attribute path as a token, the value
+// filter's root or -1, and the sub-attribute after it or "".
+func (p *parser) path(s string) (attr token, vf int32, sub string, err error) {
+	if err := p.start(s, "path"); err != nil {
+		return token{}, -1, "", err
+	}
+	if attr = p.tok; attr.kind != kWord {
+		return attr, -1, "", p.errorf("a path starts with an attribute name, found %s", describe(attr))
+	}
+	if err := p.advance(); err != nil {
+		return attr, -1, "", err
+	}
+	vf = -1
+	if p.tok.kind == kLBrack {
+		if vf, _, err = p.bracket(); err != nil {
+			return attr, -1, "", err
+		}
+		if t := p.tok; t.kind == kWord && t.text[0] == '.' {
+			if len(t.text) == 1 || strings.ContainsAny(t.text[1:], ".:") {
+				return attr, -1, "", p.errorf("invalid sub-attribute %q after \"]\" at position %d", t.text, t.pos+1)
+			}
+			sub = t.text[1:]
+			if err := p.advance(); err != nil {
+				return attr, -1, "", err
+			}
+		}
+	}
+	if t := p.tok; t.kind != kEnd {
+		return attr, -1, "", p.errorf("unexpected %s at position %d", describe(t), t.pos+1)
+	}
+	return attr, vf, sub, nil
+}
+
+// resolvePath resolves a path p read: attr, the value filter vf (or -1)
+// and the sub-attribute after it (or ""). A leading URN the resource type
+// knows is matched before the RFC's attrPath rule applies to the rest,
+// which may then also follow the URN with a dot.
+func (p *parser) resolvePath(rt *schema.ResourceType, attr token, vf int32, sub string) (Path, error) {
+	text := attr.text
 	uri, rest, known := splitURN(rt, text)
 	if known && rest == "" {
-		return schema.Ref{Schema: schemaByURN(rt, uri)}, schema.Found, nil
+		if vf >= 0 {
+			return Path{}, fail("%q is a schema: a value filter [ ] does not apply to it", uri)
+		}
+		return Path{Ref: schema.Ref{Schema: schemaByURN(rt, uri)}, raw: p.s}, nil
 	}
+	written := text // as errors quote it
 	if known {
-		text = rest
+		text, written = rest, ""
 	}
-	ap, err := lib.ParseAttrPath([]byte(text))
+	if ok, _ := attrSyntax(text); !ok {
+		return Path{}, p.rejected(attr, "RFC 7644 §3.5.2")
+	}
+	ref, res, err := resolveSplit(rt, written, uri, rest, known)
+	switch {
+	case res == schema.Ignored:
+		return Path{Ignored: true, raw: p.s}, nil
+	case err != nil:
+		return Path{}, err
+	case vf < 0:
+		return Path{Ref: ref, raw: p.s}, nil
+	}
+	if err := filterable(ref); err != nil {
+		return Path{}, err
+	}
+	if p.rej.inner >= 0 {
+		return Path{}, p.rejected(attr, "RFC 7644 §3.4.2.2")
+	}
+	in := builder{rt: rt, tree: &p.tree, parent: &ref}
+	root, err := in.node(vf)
 	if err != nil {
-		return schema.Ref{}, schema.Unknown, lx.diagnose("RFC 7644 §3.5.2")
+		return Path{}, err
 	}
-	text = joinAttr(ap)
-	if known {
-		text = uri + ":" + text
+	path := Path{Ref: ref, Filter: &ValueFilter{root: root}, raw: p.s}
+	if sub != "" {
+		if path.Sub = ref.Attr.Sub(sub); path.Sub == nil {
+			return Path{}, unknownSub(ref.Path(), ref.Attr, sub)
+		}
 	}
-	return resolve(rt, text)
+	return path, nil
+}
+
+// rejected names the first attribute path of a PATCH path that the RFC's
+// rule rejects, the path's own first, or cites rfc.
+func (p *parser) rejected(attr token, rfc string) error {
+	if ok, _ := attrSyntax(attr.text); !ok {
+		return fail("invalid attribute path %q at position %d", attr.text, attr.pos+1)
+	}
+	return p.rej.err(rfc)
 }
 
 // String returns the path in canonical form: names spelt as in the

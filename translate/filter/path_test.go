@@ -262,3 +262,41 @@ func TestPathZeroValue(t *testing.T) {
 		t.Errorf("got %q, want an empty string", got)
 	}
 }
+
+// TestParsePathAllocs holds the paths clients send on every PATCH to the
+// allocations they need: none without a value filter, its nodes with one.
+func TestParsePathAllocs(t *testing.T) {
+	tests := []struct {
+		in     string
+		rt     *schema.ResourceType
+		allocs float64
+	}{
+		{`userName`, schema.User, 0},
+		{`name.familyName`, schema.User, 0},
+		{`EMAILS`, schema.User, 0},
+		{`manager`, schema.User, 0},
+		{ent, schema.User, 0},
+		{ent + `:employeeNumber`, schema.User, 0},
+		{ent + `.employeeNumber`, schema.User, 0},
+		{ent + `:manager.value`, schema.User, 0},
+		{`emails[type eq "work"].value`, schema.User, 2},
+		{`addresses[Type EQ "work"].Formatted`, schema.User, 2},
+		{`roles[primary eq "True"].value`, schema.User, 2},
+		{`emails[type eq work].value`, schema.User, 2},
+		{`manager[value eq "2819c223-7f76-453a-919d-413861904646"]`, schema.User, 2},
+		{` displayName `, schema.Group, 0},
+		{`members[value eq "7f4bc1a3-285e-48ae-8202-5accb43efb0e"]`, schema.Group, 2},
+		{`members[value eq "42"].display`, schema.Group, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if _, err := ParsePath(tt.in, tt.rt); err != nil {
+				t.Fatalf("ParsePath: %v", err)
+			}
+			got := testing.AllocsPerRun(100, func() { _, _ = ParsePath(tt.in, tt.rt) })
+			if got > tt.allocs {
+				t.Errorf("got %v allocations, want at most %v", got, tt.allocs)
+			}
+		})
+	}
+}

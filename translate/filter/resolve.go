@@ -4,22 +4,8 @@ import (
 	"iter"
 	"strings"
 
-	lib "github.com/scim2/filter-parser/v2"
-
 	"github.com/hector-scim/hector-scim/translate/schema"
 )
-
-// joinAttr spells an attribute path the grammar parsed as it was written.
-func joinAttr(ap lib.AttributePath) string {
-	s := ap.AttributeName
-	if ap.URIPrefix != nil {
-		s = *ap.URIPrefix + ":" + s
-	}
-	if ap.SubAttribute != nil {
-		s += "." + *ap.SubAttribute
-	}
-	return s
-}
 
 // resolve resolves an attribute path written as text ("userName",
 // "name.givenName", "urn:…:User:manager.value", the legacy
@@ -29,6 +15,12 @@ func joinAttr(ap lib.AttributePath) string {
 // error that says what is wrong.
 func resolve(rt *schema.ResourceType, p string) (schema.Ref, schema.Result, error) {
 	uri, rest, ok := splitURN(rt, p)
+	return resolveSplit(rt, p, uri, rest, ok)
+}
+
+// resolveSplit is resolve of a path p that splitURN split into uri, rest
+// and ok. Errors quote p, or uri:rest when p is "".
+func resolveSplit(rt *schema.ResourceType, p, uri, rest string, ok bool) (schema.Ref, schema.Result, error) {
 	if ok && rest == "" {
 		return schema.Ref{Schema: schemaByURN(rt, uri)}, schema.Found, nil
 	}
@@ -37,6 +29,9 @@ func resolve(rt *schema.ResourceType, p string) (schema.Ref, schema.Result, erro
 	}
 	name, sub, _ := strings.Cut(rest, ".")
 	ref, res := lookupAttr(rt, uri, name)
+	if res == schema.Unknown && p == "" {
+		p = uri + ":" + rest // ok: uri and rest are as split
+	}
 	switch {
 	case res == schema.Ignored:
 		return ref, res, nil
@@ -130,8 +125,10 @@ func unknownSub(path string, attr *schema.Attribute, sub string) error {
 // extURN is the URN of the extension that holds ref's attribute in a
 // resource, or "" for core and common attributes.
 func extURN(rt *schema.ResourceType, ref schema.Ref) string {
-	if ref.Schema != nil && rt.Extension(ref.Schema.ID) == ref.Schema {
-		return ref.Schema.ID
+	for _, s := range rt.Extensions {
+		if s == ref.Schema {
+			return s.ID
+		}
 	}
 	return ""
 }

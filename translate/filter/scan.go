@@ -1,201 +1,242 @@
 package filter
 
 import (
-	"strconv"
+	"encoding/json"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
-// The scanner walks the tokens of a filter once, before the grammar sees
-// it. It replaces every comparison value by a placeholder ("0", "1", …)
-// and every value filter by a marker (vf eq "0"), so the grammar parses
-// only structure: values are decoded here with the JSON rules, bare values
-// are accepted, and value filters (which the grammar limits to two terms)
-// are parsed on their own as full filters. On the way it reports the
-// mistakes people make with a message that says where.
+// The scanner splits a filter or path into tokens, one at a time, for the
+// parser: words (attribute paths, operators, keywords and bare values),
+// quoted strings, parentheses and brackets. Whitespace (space, tab, CR,
+// LF) separates tokens and is otherwise ignored; a quote, parenthesis or
+// bracket ends a word, so no space is needed around them.
 
-// marker is the attribute name of the placeholder that stands for a value
-// filter in the text handed to the grammar.
-const marker = "vf"
-
-// lexed holds what the scanner took out of the text it hands to the
-// grammar.
-type lexed struct {
-	lits  []literal
-	vfs   []vfText
-	paths []token // attribute paths, to diagnose a grammar error
-}
-
-// literal is a comparison value as written.
-type literal struct {
-	quoted bool
-	text   string // decoded string, or the bare token
-}
-
-// isNull reports whether the literal is the bare keyword null.
-func (l literal) isNull() bool { return !l.quoted && strings.EqualFold(l.text, "null") }
-
-// vfText is a value filter, rewritten for the grammar.
-type vfText struct {
-	filter string // the filter inside [ ]
-	suffix string // Entra's "].sub op value", as "sub op value", or ""
-}
-
-// state is what the scanner expects next.
-type state uint8
+// kind is the kind of a token.
+type kind uint8
 
 const (
-	sOperand    state = iota // attribute path, "not" or "("
-	sOperator                // comparison operator or "["
-	sValue                   // comparison value
-	sConnective              // "and", "or", ")" or the end
+	kWord   kind = iota // attribute path, operator, keyword or bare value
+	kString             // quoted string, decoded
+	kLParen
+	kRParen
+	kLBrack
+	kRBrack
+	kEnd // end of input
 )
 
-// scanner rewrites one token stream: a whole filter, or the filter inside
-// one pair of brackets.
-type scanner struct {
-	lx    *lexed
-	toks  []token
-	i     int
-	inner bool            // inside [ ]: "]" ends the scan
-	depth int             // open parentheses, counting those around a value filter
-	base  int             // depth at the start of the scan
-	peak  int             // deepest depth reached
-	last  token           // the last attribute path (and operator), for messages
-	b     strings.Builder // the text for the grammar
+// token is one lexical token of a filter or path.
+type token struct {
+	kind kind
+	text string // the word, or the decoded string
+	pos  int    // byte offset in the input
 }
 
-// filter rewrites a whole filter for the grammar.
-func (lx *lexed) filter(toks []token) (string, error) {
-	s := &scanner{lx: lx, toks: toks}
-	return s.run()
-}
-
-// sub returns a scanner for the tokens of a value filter (ending with "]"
-// or an end token) at the current depth.
-func (s *scanner) sub(toks []token) *scanner {
-	return &scanner{lx: s.lx, toks: toks, inner: true, depth: s.depth, base: s.depth, peak: s.depth}
-}
-
-func (s *scanner) run() (string, error) {
-	st := sOperand
-	for {
-		t := s.toks[s.i]
-		if t.kind == kEnd || (s.inner && t.kind == kRBrack) {
-			return s.b.String(), s.finish(st, t)
-		}
-		s.i++
-		var err error
-		switch st {
-		case sOperand:
-			st, err = s.operand(t)
-		case sOperator:
-			st, err = s.operator(t)
-		case sValue:
-			st, err = s.value(t)
-		default:
-			st, err = s.connective(t)
-		}
+// nextToken returns the token at or after byte i of s (a kEnd token at the
+// end) and the offset just after it. Quoted strings are decoded with the
+// JSON rules (RFC 8259 §7), which RFC 7644's grammar refers to.
+func nextToken(s string, i int) (token, int, error) {
+	for i < len(s) && class[s[i]]&space != 0 {
+		i++
+	}
+	if i == len(s) {
+		return token{kind: kEnd, pos: len(s)}, i, nil
+	}
+	switch c := s[i]; {
+	case c == '"':
+		text, n, err := lexString(s, i)
 		if err != nil {
-			return "", err
+			return token{}, i, err
+		}
+		return token{kString, text, i}, i + n, nil
+	case class[c]&endsWord != 0:
+		return token{delim(c), s[i : i+1], i}, i + 1, nil
+	}
+	j := i + 1
+	for j < len(s) && class[s[j]]&endsWord == 0 {
+		j++
+	}
+	return token{kWord, s[i:j], i}, j, nil
+}
+
+// lexError returns the first lexical error at or after byte i of s, or
+// nil. A lexical error anywhere in the input is reported before any
+// grammatical one.
+func lexError(s string, i int) error {
+	for {
+		t, j, err := nextToken(s, i)
+		if err != nil || t.kind == kEnd {
+			return err
+		}
+		i = j
+	}
+}
+
+// Byte classes, as bits of class.
+const (
+	space     = 1 << iota // space, tab, CR, LF: between tokens
+	endsWord              // a space, a quote, a parenthesis or a bracket
+	endsPlain             // a quote, a backslash or a control character: a string needs decoding from here
+)
+
+// class holds the classes of every byte. It is never written after
+// initialisation.
+var class = func() (c [256]uint8) {
+	for b := range 0x20 {
+		c[b] = endsPlain
+	}
+	for _, b := range []byte(" \t\r\n") {
+		c[b] |= space | endsWord
+	}
+	for _, b := range []byte("()[]") {
+		c[b] = endsWord
+	}
+	c['"'], c['\\'] = endsWord|endsPlain, endsPlain
+	return c
+}()
+
+// delim returns the kind of a one-byte delimiter, or kWord.
+func delim(c byte) kind {
+	switch c {
+	case '(':
+		return kLParen
+	case ')':
+		return kRParen
+	case '[':
+		return kLBrack
+	case ']':
+		return kRBrack
+	}
+	return kWord
+}
+
+// lexString decodes the JSON string starting at s[start] and returns it
+// with its length in bytes, quotes included.
+func lexString(s string, start int) (string, int, error) {
+	i := start + 1
+	for i < len(s) && class[s[i]]&endsPlain == 0 {
+		i++
+	}
+	if i < len(s) && s[i] == '"' {
+		return s[start+1 : i], i + 1 - start, nil
+	}
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			raw := s[start : i+1]
+			var v string
+			if err := json.Unmarshal([]byte(raw), &v); err != nil {
+				return "", 0, fail("invalid string %s at position %d: use JSON escapes (\\\" \\\\ \\uXXXX)", raw, start+1)
+			}
+			return v, len(raw), nil
 		}
 	}
+	return "", 0, fail("unterminated string starting at position %d", start+1)
 }
 
-func (s *scanner) finish(st state, end token) error {
-	switch {
-	case st == sOperand && s.b.Len() == 0 && s.inner:
-		return fail("empty value filter at position %d", end.pos+1)
-	case st == sOperand:
-		return fail("expected an attribute name at position %d, found %s", end.pos+1, describe(end))
-	case st == sOperator:
-		return fail("missing operator after %q", s.last.text)
-	case st == sValue:
-		return fail("missing comparison value after %q", s.last.text)
-	case s.depth > s.base:
-		return fail(`missing ")": %d parenthesis left open`, s.depth-s.base)
-	}
-	return nil
-}
-
-func (s *scanner) emit(text string) {
-	if s.b.Len() > 0 {
-		s.b.WriteByte(' ')
-	}
-	s.b.WriteString(text)
-}
-
-func (s *scanner) operand(t token) (state, error) {
-	switch {
-	case t.kind == kLParen:
-		if s.depth++; s.depth > MaxDepth {
-			return 0, fail("parentheses nest deeper than %d levels", MaxDepth)
-		}
-		s.peak = max(s.peak, s.depth)
-		s.emit("(")
-		return sOperand, nil
-	case t.kind == kWord && strings.EqualFold(t.text, "not"):
-		if s.toks[s.i].kind != kLParen {
-			return 0, fail(`"not" at position %d must be followed by "("`, t.pos+1)
-		}
-		s.emit(t.text)
-		return sOperand, nil
-	case t.kind == kWord:
-		s.last = t
-		s.lx.paths = append(s.lx.paths, t)
-		s.emit(t.text)
-		return sOperator, nil
-	}
-	return 0, fail("expected an attribute name at position %d, found %s", t.pos+1, describe(t))
-}
-
-func (s *scanner) operator(t token) (state, error) {
-	switch {
-	case t.kind == kWord && isOp(t.text):
-		s.last.text += " " + strings.ToLower(t.text)
-		s.emit(t.text)
-		if strings.EqualFold(t.text, "pr") {
-			return sConnective, nil
-		}
-		return sValue, nil
-	case t.kind == kLBrack && !s.inner:
-		return sConnective, s.valuePath(t)
-	case t.kind == kLBrack:
-		return 0, fail("value filters cannot be nested (position %d)", t.pos+1)
-	case t.kind == kWord:
-		return 0, fail("unknown operator %q after %q at position %d; use eq, ne, co, sw, ew, gt, ge, lt, le or pr", t.text, s.last.text, t.pos+1)
-	}
-	return 0, fail("expected an operator after %q at position %d, found %s", s.last.text, t.pos+1, describe(t))
-}
-
-func (s *scanner) value(t token) (state, error) {
-	if t.kind != kWord && t.kind != kString {
-		return 0, fail("missing comparison value after %q at position %d", s.last.text, t.pos+1)
-	}
-	s.lx.lits = append(s.lx.lits, literal{quoted: t.kind == kString, text: t.text})
-	s.emit(`"` + strconv.Itoa(len(s.lx.lits)-1) + `"`)
-	return sConnective, nil
-}
-
-func (s *scanner) connective(t token) (state, error) {
-	switch {
-	case t.kind == kWord && (strings.EqualFold(t.text, "and") || strings.EqualFold(t.text, "or")):
-		s.emit(t.text)
-		return sOperand, nil
-	case t.kind == kRParen && s.depth == s.base:
-		return 0, fail(`unbalanced ")" at position %d`, t.pos+1)
-	case t.kind == kRParen:
-		s.depth--
-		s.emit(")")
-		return sConnective, nil
-	}
-	return 0, fail(`expected "and", "or" or ")" at position %d, found %s`, t.pos+1, describe(t))
-}
-
-func isOp(w string) bool {
-	for _, op := range [...]string{"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr"} {
-		if strings.EqualFold(w, op) {
-			return true
+// quote renders s as a JSON string.
+func quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20:
+			fmt.Fprintf(&b, `\u%04x`, c)
+		default:
+			b.WriteByte(c)
 		}
 	}
-	return false
+	b.WriteByte('"')
+	return b.String()
 }
+
+// describe names a token for an error message.
+func describe(t token) string {
+	switch t.kind {
+	case kEnd:
+		return "the end"
+	case kString:
+		return "the string " + quote(t.text)
+	}
+	return fmt.Sprintf("%q", t.text)
+}
+
+// isNumber reports whether s is a JSON number (RFC 8259 §6).
+func isNumber(s string) bool {
+	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
+		return false
+	}
+	return json.Valid([]byte(s))
+}
+
+// isWord reports whether t is the word w (lower-case ASCII letters)
+// spelt in ASCII letters of any case.
+func isWord(t token, w string) bool {
+	if t.kind != kWord || len(t.text) != len(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if t.text[i]|0x20 != w[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// operators are the comparison operators of RFC 7644 §3.4.2.2.
+var operators = [...]string{"eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr"}
+
+// noOp is the index opIndex returns for a word that is no operator.
+const noOp = len(operators)
+
+// opIndex returns the index in operators of the operator a word spells in
+// ASCII letters of any case, or noOp. grammar is false for a word that
+// only Unicode case folding makes an operator ("ſw", as strings.EqualFold
+// has it): it reads as one, but the RFC's grammar rejects it.
+func opIndex(t token) (op int, grammar bool) {
+	if t.kind != kWord {
+		return noOp, false
+	}
+	if len(t.text) == 2 {
+		switch uint16(t.text[0]|0x20)<<8 | uint16(t.text[1]|0x20) {
+		case 'e'<<8 | 'q':
+			return 0, true
+		case 'n'<<8 | 'e':
+			return 1, true
+		case 'c'<<8 | 'o':
+			return 2, true
+		case 's'<<8 | 'w':
+			return 3, true
+		case 'e'<<8 | 'w':
+			return 4, true
+		case 'g'<<8 | 't':
+			return 5, true
+		case 'g'<<8 | 'e':
+			return 6, true
+		case 'l'<<8 | 't':
+			return 7, true
+		case 'l'<<8 | 'e':
+			return 8, true
+		case 'p'<<8 | 'r':
+			return 9, true
+		}
+	}
+	if n := len(t.text); n > 2 && n <= 2*utf8.UTFMax {
+		for i, o := range operators {
+			if strings.EqualFold(t.text, o) {
+				return i, false
+			}
+		}
+	}
+	return noOp, false
+}
+
+// opSpelling is the operator as error messages quote it: in lower case.
+func opSpelling(t token) string { return strings.ToLower(t.text) }
