@@ -207,7 +207,7 @@ func TestDryRun(t *testing.T) {
 		`"msg":"dry run: hector write not sent","route":"PUT /users/{id}","method":"PUT","path":"/users/` + id + `","fields":[`,
 		`"dry_run":true`,
 	} {
-		if !strings.Contains(e.logs(), want) {
+		if !e.waitLog(want) {
 			t.Errorf("no log line contains %s", want)
 		}
 	}
@@ -222,7 +222,7 @@ func TestDryRunBodies(t *testing.T) {
 	e := start(t, options{scim: "dry_run\n\t\t\tlog_personal_data"})
 	e.must(http.StatusCreated, e.do("POST", "/Users", `{"userName":"new@contoso.com","name":{"givenName":"New"}}`))
 	want := `"msg":"dry run: hector write not sent","route":"POST /users","method":"POST","path":"/users","fields":["username","email","identifier","first_name","external_id"],"body":"{\"username\":\"new@contoso.com\",\"email\":\"new@contoso.com\",\"identifier\":\"new@contoso.com\",\"first_name\":\"New\",\"external_id\":\"hector-scim:`
-	if !strings.Contains(e.logs(), want) {
+	if !e.waitLog(want) {
 		t.Errorf("no log line contains %s", want)
 	}
 }
