@@ -46,11 +46,11 @@ func Searchable(field string) bool {
 
 // RecordID reads a Hector record's id (a user's or a group's).
 func RecordID(rec []byte) int64 {
-	var v struct {
-		ID int64 `json:"id"`
+	id := gjson.GetBytes(rec, "id")
+	if id.Type != gjson.Number {
+		return 0
 	}
-	_ = json.Unmarshal(rec, &v)
-	return v.ID
+	return id.Int()
 }
 
 // IDString formats a Hector id as a SCIM id.
