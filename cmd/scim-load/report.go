@@ -15,7 +15,7 @@ const (
 	maxCPUOverFloor = 20 * time.Microsecond // sidecar CPU per request over the floor's, at most
 	maxRSSOverFloor = 4 << 20               // RSS peak of the SCIM phases over the floor phases', at most
 	maxStreamGrowth = 32 << 20              // RSS growth while streaming the big group, under
-	maxEntraRatio   = 1.1                   // the Entra cycle's time over the minimal, at most
+	maxEntraRatio   = 1.05                  // the Entra cycle's time over the minimal, at most
 )
 
 // report is everything one run measured.
