@@ -3,9 +3,10 @@ package caddymodule
 import (
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"go.uber.org/zap"
+
+	"github.com/hector-scim/hector-scim/translate"
 )
 
 // maxUnknownNames bounds the distinct unknown attribute names one handler
@@ -51,14 +52,4 @@ func (h *Handler) noteUnknown(resource string) func(string) {
 }
 
 // clipName shortens a client-chosen name for a log line.
-func clipName(s string) string {
-	const limit = 100
-	if len(s) <= limit {
-		return s
-	}
-	i := limit
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + "…"
-}
+func clipName(s string) string { return translate.Clip(s, 100) }

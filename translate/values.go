@@ -30,8 +30,11 @@ func lookupOnce(m map[string]any, key string) (any, bool, error) {
 }
 
 // clip shortens a client string for an error detail.
-func clip(s string) string {
-	const limit = 64
+func clip(s string) string { return Clip(s, 64) }
+
+// Clip shortens a client-chosen string to at most limit bytes (plus "…"),
+// on a rune boundary, for an error detail or a log line.
+func Clip(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
