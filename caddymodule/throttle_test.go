@@ -36,7 +36,7 @@ func provisionCaddyfile(t *testing.T, body string) *Handler {
 
 // provisionHandler provisions and validates h in a context of its own, cancelled
 // (and h cleaned up) when the test ends.
-func provisionHandler(t *testing.T, h *Handler) {
+func provisionHandler(t testing.TB, h *Handler) {
 	t.Helper()
 	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
 	if err := h.Provision(ctx); err != nil {
