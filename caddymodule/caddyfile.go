@@ -39,6 +39,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //			timeout <duration>                # per attempt, default 15s
 //			retries <n>                       # default 5; 0 = none
 //			rate <requests/s>                 # default 40; 0 = no limit
+//			burst <n>                         # calls at once after a pause; default: the rate, at least 1
 //			max_in_flight <n>                 # default 16
 //		}
 //		roles {

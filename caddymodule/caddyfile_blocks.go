@@ -144,6 +144,12 @@ func parseLegacyOption(l *Legacy, name string, d *caddyfile.Dispenser) error {
 			return d.Errf("rate must be a number of requests a second, 0 or more: %q", v)
 		}
 		l.Rate = &f
+	case "burst":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return d.Errf("burst must be a positive integer: %q", v)
+		}
+		l.Burst = n
 	case "max_in_flight":
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

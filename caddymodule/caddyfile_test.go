@@ -125,6 +125,7 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 					timeout 7s
 					retries 3
 					rate 12.5
+					burst 25
 					max_in_flight 4
 				}
 			}`,
@@ -134,6 +135,7 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 				Timeout:     dur(7 * time.Second),
 				Retries:     intPtr(3),
 				Rate:        floatPtr(12.5),
+				Burst:       25,
 				MaxInFlight: 4,
 			}},
 		},
@@ -616,6 +618,26 @@ func TestUnmarshalCaddyfileErrors(t *testing.T) {
 			}`,
 			line:    3,
 			wantMsg: "retries must be an integer from 0 to 20",
+		},
+		{
+			name: "burst zero",
+			input: `scim {
+				legacy https://h.example/api/v1 {
+					burst 0
+				}
+			}`,
+			line:    3,
+			wantMsg: "burst must be a positive integer",
+		},
+		{
+			name: "burst not an integer",
+			input: `scim {
+				legacy https://h.example/api/v1 {
+					burst 1.5
+				}
+			}`,
+			line:    3,
+			wantMsg: "burst must be a positive integer",
 		},
 		{
 			name: "max_in_flight zero",

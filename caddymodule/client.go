@@ -33,9 +33,9 @@ func (h *Handler) newClient(url, key string) (*legacyclient.Client, error) {
 	if h.Legacy.Rate != nil {
 		rate = *h.Legacy.Rate
 	}
-	k := limitsKey{tenant: h.Tenant, url: url, rate: rate, maxInFlight: h.Legacy.MaxInFlight}
+	k := limitsKey{tenant: h.Tenant, url: url, rate: rate, burst: h.Legacy.Burst, maxInFlight: h.Legacy.MaxInFlight}
 	limits, err := loadShared(h, k, func() (*legacyclient.Limits, error) {
-		return legacyclient.NewLimits(rate, h.Legacy.MaxInFlight)
+		return legacyclient.NewLimits(rate, h.Legacy.Burst, h.Legacy.MaxInFlight)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("legacy: %w", err)

@@ -136,6 +136,11 @@ type Legacy struct {
 	// no limit. Default: 40. The limit (with MaxInFlight) is shared by
 	// every scim handler of the same tenant and URL, across reloads.
 	Rate *float64 `json:"rate,omitempty"`
+	// Burst is the client-side limiter's bucket: how many calls may go
+	// out at once after a quiet spell. Default: the rate (one second's
+	// worth), at least 1. Set it to Hector's own bucket (the legacy API
+	// contract: 100) for the sidecar to use all of it.
+	Burst int `json:"burst,omitempty"`
 	// MaxInFlight caps concurrent requests to Hector. Default: 16.
 	MaxInFlight int `json:"max_in_flight,omitempty"`
 }
@@ -257,7 +262,7 @@ func (h *Handler) Validate() error {
 	if h.OnDelete != "deactivate" && h.OnDelete != "delete" {
 		return fmt.Errorf("scim: on_delete must be deactivate or delete, got %q", h.OnDelete)
 	}
-	if h.MaxBody < 0 || h.MaxFilterScan < 0 || h.Deadline < 0 || h.Legacy.Timeout < 0 || h.Legacy.MaxInFlight < 0 {
+	if h.MaxBody < 0 || h.MaxFilterScan < 0 || h.Deadline < 0 || h.Legacy.Timeout < 0 || h.Legacy.MaxInFlight < 0 || h.Legacy.Burst < 0 {
 		return fmt.Errorf("scim: sizes, counts and durations must not be negative")
 	}
 	if h.Legacy.Rate != nil && *h.Legacy.Rate < 0 {

@@ -52,6 +52,12 @@ func TestSharedAcrossProvisions(t *testing.T) {
 	if slower.limits == old.limits {
 		t.Errorf("another rate: got the old limiter, want a new one")
 	}
+	burstier := jsonHandler("acme", url)
+	burstier.Legacy.Burst = 100
+	provisionHandler(t, burstier)
+	if burstier.limits == old.limits {
+		t.Errorf("another burst: got the old limiter, want a new one")
+	}
 
 	// The old configuration goes: the new one keeps the state.
 	if err := old.Cleanup(); err != nil {
@@ -63,7 +69,7 @@ func TestSharedAcrossProvisions(t *testing.T) {
 		t.Errorf("after the old configuration's cleanup: got new state, want the state the new one holds")
 	}
 	// Every user goes: the state is freed.
-	for _, h := range []*Handler{reloaded, again, slower} {
+	for _, h := range []*Handler{reloaded, again, slower, burstier} {
 		if err := h.Cleanup(); err != nil {
 			t.Fatal(err)
 		}
@@ -133,6 +139,58 @@ func TestRetriesEndToEnd(t *testing.T) {
 			}
 			if got := hits.Load(); got != tt.attempts {
 				t.Errorf("got %d attempts at Hector, want %d", got, tt.attempts)
+			}
+		})
+	}
+}
+
+// TestBurstEndToEnd: `burst` in the legacy block is the client-side
+// limiter's bucket. At one call per 10 s, `burst 3` lets three calls go
+// out at once and holds the fourth past the request's deadline; without
+// it the bucket is the rate's one second's worth, at least one call.
+func TestBurstEndToEnd(t *testing.T) {
+	tests := []struct {
+		name   string
+		option string
+		hits   int64
+	}{
+		{"burst 3", "burst 3", 3},
+		{"no burst", "", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var hits atomic.Int64
+			hector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"data":{"id":1,"username":"ada@example.com","status":"active","role":"user","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}}`))
+			}))
+			defer hector.Close()
+			h := provisionCaddyfile(t, `
+				token `+authGoodToken+`
+				deadline 300ms
+				legacy `+hector.URL+`/api/v1 {
+					api_key k
+					rate 0.1
+					`+tt.option+`
+				}`)
+			codes := make([]int, 4)
+			for i := range codes {
+				r := httptest.NewRequest(http.MethodGet, "/scim/v2/Users/1", nil)
+				r.Header.Set("Authorization", "Bearer "+authGoodToken)
+				w := httptest.NewRecorder()
+				if err := h.ServeHTTP(w, r, caddyhttp.HandlerFunc(func(http.ResponseWriter, *http.Request) error { return nil })); err != nil {
+					t.Fatal(err)
+				}
+				codes[i] = w.Code
+			}
+			if got := hits.Load(); got != tt.hits {
+				t.Errorf("got %d calls at Hector (answers %v), want %d", got, codes, tt.hits)
+			}
+			for i, c := range codes {
+				if want := i < int(tt.hits); (c == http.StatusOK) != want {
+					t.Errorf("request %d: got %d, want 200: %v", i+1, c, want)
+				}
 			}
 		})
 	}

@@ -23,6 +23,7 @@ type (
 	limitsKey struct {
 		tenant, url string
 		rate        float64
+		burst       int
 		maxInFlight int
 	}
 	// failuresKey keys the *failureLimiter of the bearer-token check.

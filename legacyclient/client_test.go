@@ -54,7 +54,7 @@ func TestDefaults(t *testing.T) {
 		rate                      float64 // 0: no limiter
 		burst, maxInFlight        int
 	}
-	shared, err := NewLimits(12.5, 4)
+	shared, err := NewLimits(12.5, 0, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

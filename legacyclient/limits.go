@@ -19,14 +19,13 @@ type Limits struct {
 }
 
 // NewLimits returns Limits of rate requests a second (0: no client-side
-// limit), with a bucket of max(1, int(rate)) requests, and at most
-// maxInFlight requests in flight at once (0: DefaultMaxInFlight). Negative
-// values are an error.
-func NewLimits(rate float64, maxInFlight int) (*Limits, error) {
-	return newLimits(rate, 0, maxInFlight)
+// limit), with a bucket of burst requests (0: max(1, int(rate))), and at
+// most maxInFlight requests in flight at once (0: DefaultMaxInFlight).
+// Negative values are an error.
+func NewLimits(rate float64, burst, maxInFlight int) (*Limits, error) {
+	return newLimits(rate, burst, maxInFlight)
 }
 
-// newLimits is NewLimits with an explicit bucket size (0: the default).
 func newLimits(r float64, burst, maxInFlight int) (*Limits, error) {
 	switch {
 	case r < 0:

@@ -147,7 +147,7 @@ func (f observerFunc) RateWait(ctx context.Context, _ time.Duration)            
 // both, and one rate limit for both.
 func TestSharedLimits(t *testing.T) {
 	const limit, calls = 2, 8
-	shared, err := NewLimits(0, limit)
+	shared, err := NewLimits(0, 0, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestSharedLimits(t *testing.T) {
 // TestSharedRate: the rate limit of shared Limits is spent by every
 // Client using them.
 func TestSharedRate(t *testing.T) {
-	shared, err := NewLimits(0.1, 0) // one request, then one per 10s
+	shared, err := NewLimits(0.1, 0, 0) // one request, then one per 10s
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +213,7 @@ func TestNewLimits(t *testing.T) {
 	tests := []struct {
 		name         string
 		rate         float64
+		burst        int
 		maxInFlight  int
 		wantErr      string
 		wantLimit    bool
@@ -223,12 +224,14 @@ func TestNewLimits(t *testing.T) {
 		{name: "defaults", wantInFlight: DefaultMaxInFlight},
 		{name: "rate and cap", rate: 40, maxInFlight: 8, wantLimit: true, wantInFlight: 8, wantBurst: 40, wantRate: 40},
 		{name: "slow rate", rate: 0.5, maxInFlight: 1, wantLimit: true, wantInFlight: 1, wantBurst: 1, wantRate: 0.5},
+		{name: "burst of Hector's bucket", rate: 50, burst: 100, wantLimit: true, wantInFlight: DefaultMaxInFlight, wantBurst: 100, wantRate: 50},
 		{name: "negative rate", rate: -1, wantErr: "rate"},
+		{name: "negative burst", rate: 1, burst: -1, wantErr: "burst"},
 		{name: "negative cap", maxInFlight: -1, wantErr: "max_in_flight"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l, err := NewLimits(tt.rate, tt.maxInFlight)
+			l, err := NewLimits(tt.rate, tt.burst, tt.maxInFlight)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("got error %v, want one containing %q", err, tt.wantErr)

@@ -31,15 +31,17 @@ type config struct {
 
 	CPUProfile      string // file for a CPU profile of the sidecar; "" for none
 	ProfileScenario string // the scenario whose sidecar phase is profiled
+	ProfileFloor    bool   // profile the scenario's floor phase instead
 
-	Entra            bool          // run the Entra initial cycle
-	EntraUsers       int           // users the IdP provisions
-	EntraGroups      int           // groups the IdP provisions, each with every user
-	EntraConcurrency int           // the IdP's requests in flight
-	EntraRate        float64       // the simulator's rate limit, requests a second
-	EntraBurst       int           // the simulator's bucket size
-	EntraSidecarRate float64       // the sidecar's client-side rate; 0 = no limit
-	EntraTimeout     time.Duration // bounds the cycle
+	Entra             bool          // run the Entra initial cycle
+	EntraUsers        int           // users the IdP provisions
+	EntraGroups       int           // groups the IdP provisions, each with every user
+	EntraConcurrency  int           // the IdP's requests in flight
+	EntraRate         float64       // the simulator's rate limit, requests a second
+	EntraBurst        int           // the simulator's bucket size
+	EntraSidecarRate  float64       // the sidecar's client-side rate; 0 = no limit
+	EntraSidecarBurst int           // the sidecar's client-side bucket; 0 = its default (the rate)
+	EntraTimeout      time.Duration // bounds the cycle
 }
 
 // scenarioKeys are the load scenarios run by default, in that order.
@@ -59,7 +61,7 @@ func defaultConfig() config {
 		Stream: true, GroupMembers: 100_000,
 		ProfileScenario: "get",
 		Entra:           true, EntraUsers: 1000, EntraGroups: 5, EntraConcurrency: 8,
-		EntraRate: 50, EntraBurst: 100, EntraSidecarRate: 50, EntraTimeout: 5 * time.Minute,
+		EntraRate: 50, EntraBurst: 100, EntraSidecarRate: 50, EntraSidecarBurst: 100, EntraTimeout: 5 * time.Minute,
 	}
 }
 
@@ -84,6 +86,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.GroupMembers, "group-members", c.GroupMembers, "members of the big group; also the pool PATCH +100 adds from (at least 100)")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write a CPU profile of the sidecar (from Caddy's admin pprof) during one scenario to this file")
 	fs.StringVar(&c.ProfileScenario, "profile-scenario", c.ProfileScenario, "scenario profiled by -cpuprofile")
+	fs.BoolVar(&c.ProfileFloor, "profile-floor", false, "with -cpuprofile: profile the scenario's floor phase (Caddy's reverse_proxy) instead of its sidecar phase")
 	fs.BoolVar(&c.Entra, "entra-cycle", c.Entra, "run the Entra initial cycle against a rate-limited simulator")
 	fs.IntVar(&c.EntraUsers, "entra-users", c.EntraUsers, "users of the Entra cycle")
 	fs.IntVar(&c.EntraGroups, "entra-groups", c.EntraGroups, "groups of the Entra cycle, each with every user")
@@ -91,6 +94,7 @@ func parseFlags(args []string) (config, error) {
 	fs.Float64Var(&c.EntraRate, "entra-rate", c.EntraRate, "the simulator's rate limit in the Entra cycle, requests a second")
 	fs.IntVar(&c.EntraBurst, "entra-burst", c.EntraBurst, "the simulator's burst in the Entra cycle")
 	fs.Float64Var(&c.EntraSidecarRate, "entra-sidecar-rate", c.EntraSidecarRate, "the sidecar's legacy rate in the Entra cycle (0 = no client-side limit)")
+	fs.IntVar(&c.EntraSidecarBurst, "entra-sidecar-burst", c.EntraSidecarBurst, "the sidecar's legacy burst in the Entra cycle, Hector's own bucket by default (0 = the sidecar's default, the rate)")
 	fs.DurationVar(&c.EntraTimeout, "entra-timeout", c.EntraTimeout, "bound on the Entra cycle")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -134,8 +138,8 @@ func (c config) check() error {
 		return errors.New("-patch-groups must be positive")
 	case c.EntraUsers < 1 || c.EntraGroups < 0 || c.EntraConcurrency < 1:
 		return errors.New("-entra-users and -entra-concurrency must be positive, -entra-groups not negative")
-	case c.EntraRate <= 0 || c.EntraBurst < 1 || c.EntraSidecarRate < 0:
-		return errors.New("-entra-rate and -entra-burst must be positive, -entra-sidecar-rate not negative")
+	case c.EntraRate <= 0 || c.EntraBurst < 1 || c.EntraSidecarRate < 0 || c.EntraSidecarBurst < 0:
+		return errors.New("-entra-rate and -entra-burst must be positive, -entra-sidecar-rate and -entra-sidecar-burst not negative")
 	case c.CPUProfile != "" && !slices.Contains(c.Scenarios, c.ProfileScenario):
 		return fmt.Errorf("-profile-scenario %q is not among the scenarios run", c.ProfileScenario)
 	}

@@ -25,6 +25,8 @@ type entraResult struct {
 	users, groups int
 	rate          float64
 	burst         int
+	sidecarRate   float64 // the sidecar's own legacy rate and burst
+	sidecarBurst  int
 	elapsed       time.Duration
 	calls         int64 // Hector calls, 429s included
 	rateLimited   int64 // Hector's 429s
@@ -77,14 +79,14 @@ func runEntra(ctx context.Context, cfg config, bin, tmp string, logw io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	sc, err := startSidecar(ctx, bin, dir, sidecarConfig{simURL: srv.url, rate: cfg.EntraSidecarRate, retries: 5, logPath: lp})
+	sc, err := startSidecar(ctx, bin, dir, sidecarConfig{simURL: srv.url, rate: cfg.EntraSidecarRate, burst: cfg.EntraSidecarBurst, retries: 5, logPath: lp})
 	if err != nil {
 		return nil, err
 	}
 	defer sc.stop()
 	idp := &idpClient{t: scimTarget(sc.base, cfg.EntraConcurrency), run: runID(), conc: cfg.EntraConcurrency}
 	defer idp.t.close()
-	r := &entraResult{users: cfg.EntraUsers, groups: cfg.EntraGroups, rate: cfg.EntraRate, burst: cfg.EntraBurst,
+	r := &entraResult{users: cfg.EntraUsers, groups: cfg.EntraGroups, rate: cfg.EntraRate, burst: cfg.EntraBurst, sidecarRate: cfg.EntraSidecarRate, sidecarBurst: cfg.EntraSidecarBurst,
 		minimal: minimalCalls(cfg.EntraUsers, cfg.EntraGroups)}
 	srv.sim.SetRateLimit(cfg.EntraRate, cfg.EntraBurst) // a full bucket
 	srv.sim.ResetStats()

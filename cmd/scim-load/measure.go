@@ -79,10 +79,11 @@ type side struct {
 // process its sidecar side goes through (the Go floor's, for that row).
 func (r *scenarioResult) sides(cfg config, sc *sidecar) []*side {
 	s := r.sc
+	profiled := cfg.CPUProfile != "" && cfg.ProfileScenario == s.key && !s.goFloor
 	out := []*side{{name: "sidecar", op: s.sidecar, proc: sc, stats: &r.side,
-		profiled: cfg.CPUProfile != "" && cfg.ProfileScenario == s.key && !s.goFloor}}
+		profiled: profiled && !(cfg.ProfileFloor && s.floor != nil)}}
 	if s.floor != nil {
-		out = append(out, &side{name: "floor", op: s.floor, proc: sc, stats: &r.floor})
+		out = append(out, &side{name: "floor", op: s.floor, proc: sc, stats: &r.floor, profiled: profiled && cfg.ProfileFloor})
 	}
 	return append(out, &side{name: "direct", op: s.direct, stats: &r.direct})
 }

@@ -194,8 +194,8 @@ func (r *report) targets(s scenarioResult) string {
 func (r *report) printEntra(w io.Writer, e *entraResult) {
 	ok := e.membersOK && e.ratio() > 0 && e.ratio() <= maxEntraRatio
 	r.check(ok, "Entra cycle")
-	fmt.Fprintf(w, "Entra cycle: %d users + %d groups of all of them, Hector at %g/s burst %d: %s; %d Hector calls (minimal %d, %d answered 429), %d IdP retries; minimal time %s; ratio %.3f (target <= %.1f): %s",
-		e.users, e.groups, e.rate, e.burst, e.elapsed.Round(time.Millisecond), e.calls, e.minimal, e.rateLimited, e.idpRetries,
+	fmt.Fprintf(w, "Entra cycle: %d users + %d groups of all of them, Hector at %g/s burst %d (the sidecar: rate %g burst %d): %s; %d Hector calls (minimal %d, %d answered 429), %d IdP retries; minimal time %s; ratio %.3f (target <= %.2f): %s",
+		e.users, e.groups, e.rate, e.burst, e.sidecarRate, e.sidecarBurst, e.elapsed.Round(time.Millisecond), e.calls, e.minimal, e.rateLimited, e.idpRetries,
 		e.minTime().Round(time.Millisecond), e.ratio(), maxEntraRatio, verdict(ok))
 	if !e.membersOK {
 		fmt.Fprint(w, " (group members WRONG)")

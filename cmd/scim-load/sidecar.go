@@ -40,6 +40,7 @@ func buildBinary(ctx context.Context, dir string) (string, error) {
 type sidecarConfig struct {
 	simURL  string
 	rate    float64 // legacy rate; 0 = no client-side limit
+	burst   int     // legacy burst; 0 = the sidecar's default
 	retries int
 	admin   bool   // enable Caddy's admin endpoint (for pprof)
 	logPath string // the process's stdout and stderr
@@ -86,13 +87,21 @@ http://127.0.0.1:%d {
 			legacy %s {
 				api_key {env.SCIM_LOAD_HECTOR_KEY}
 				rate %s
-				retries %d
+%s				retries %d
 				max_in_flight 64
 			}
 		}
 	}
 }
-`, adminLine, port, sc.accessLogBlock(), strings.TrimPrefix(sc.simURL, "http://"), sc.simURL, strconv.FormatFloat(sc.rate, 'f', -1, 64), sc.retries)
+`, adminLine, port, sc.accessLogBlock(), strings.TrimPrefix(sc.simURL, "http://"), sc.simURL, strconv.FormatFloat(sc.rate, 'f', -1, 64), sc.burstLine(), sc.retries)
+}
+
+// burstLine is the legacy block's burst option, when one is set.
+func (sc sidecarConfig) burstLine() string {
+	if sc.burst == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\t\t\t\tburst %d\n", sc.burst)
 }
 
 // accessLogBlock turns Caddy's access log on for the whole site, as a
